@@ -1,0 +1,1 @@
+//! Examples for the Gateway API workspace; see the binaries under `examples/`.

@@ -1,0 +1,1 @@
+//! A compiled Gateway API request router.

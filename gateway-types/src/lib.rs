@@ -1,0 +1,54 @@
+//! Typed Kubernetes Gateway API resources, v1.6.1, with a loader for
+//! multi-document YAML and JSON that reports file, line, column and field path.
+//!
+//! Every kind of both release channels is here: [`GatewayClass`], [`Gateway`],
+//! [`ListenerSet`], [`HttpRoute`], [`GrpcRoute`], [`TlsRoute`], [`TcpRoute`],
+//! [`UdpRoute`], [`ReferenceGrant`] and [`BackendTlsPolicy`], plus the
+//! experimental `x-k8s.io` kinds behind the `experimental` feature, and the
+//! few core objects Gateway API processing reads ([`core`]).
+//!
+//! Deserialising keeps exactly what was written: fields the API server
+//! defaults are `Option`s, filled in only by the explicit [`Defaults`] step.
+//!
+//! # Crate features
+//!
+//! - `schemars` (default): a JSON Schema for every kind.
+//! - `experimental`: experimental-channel fields and kinds.
+//! - `kube`: `kube::Resource` for every kind, so `kube::Api::<HttpRoute>` works;
+//!   metadata becomes `k8s_openapi`'s `ObjectMeta`.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod enums;
+
+pub mod backend_tls_policy;
+pub mod core;
+pub mod gateway;
+pub mod gateway_class;
+pub mod grpc_route;
+pub mod http_route;
+pub mod listener_set;
+pub mod load;
+pub mod meta;
+pub mod object;
+pub mod reference_grant;
+pub mod shared;
+pub mod tcp_route;
+pub mod tls_route;
+pub mod udp_route;
+#[cfg(feature = "experimental")]
+pub mod x;
+
+pub use backend_tls_policy::BackendTlsPolicy;
+pub use gateway::Gateway;
+pub use gateway_class::GatewayClass;
+pub use grpc_route::GrpcRoute;
+pub use http_route::HttpRoute;
+pub use listener_set::ListenerSet;
+pub use load::{LoadError, Loaded, Loader};
+pub use meta::{Condition, MetaExt, ObjectMeta};
+pub use object::{ApiObject, Defaults, Object};
+pub use reference_grant::ReferenceGrant;
+pub use tcp_route::TcpRoute;
+pub use tls_route::TlsRoute;
+pub use udp_route::UdpRoute;

@@ -1,0 +1,208 @@
+//! Kubernetes object metadata, conditions and label selectors.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(not(feature = "kube"))]
+pub use own::ObjectMeta;
+
+/// Standard object metadata.
+///
+/// With the `kube` feature this is `k8s_openapi`'s `ObjectMeta`, so that every
+/// kind can implement `kube::Resource`; without it, a small struct of this
+/// crate with the same field names and types. Code that must compile both ways
+/// reads the creation timestamp through [`MetaExt`].
+#[cfg(feature = "kube")]
+pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+#[cfg(not(feature = "kube"))]
+mod own {
+    use super::*;
+
+    /// Standard object metadata: the fields Gateway API processing reads,
+    /// plus everything else kept verbatim in [`ObjectMeta::other`].
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct ObjectMeta {
+        /// Object name, unique within its namespace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Namespace; absent for cluster-scoped kinds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub namespace: Option<String>,
+        /// Labels (selected by `allowedRoutes` and `ReferenceGrant` logic).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub labels: Option<BTreeMap<String, String>>,
+        /// Annotations.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub annotations: Option<BTreeMap<String, String>>,
+        /// The generation of the desired state, echoed in status as `observedGeneration`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub generation: Option<i64>,
+        /// RFC 3339 creation time; orders routes in precedence and conflict resolution.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub creation_timestamp: Option<String>,
+        /// Server-assigned unique id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub uid: Option<String>,
+        /// Server-assigned version for optimistic concurrency.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub resource_version: Option<String>,
+        /// Every other metadata field (ownerReferences, managedFields, ...), kept verbatim.
+        #[serde(flatten)]
+        pub other: BTreeMap<String, serde_json::Value>,
+    }
+}
+
+/// Uniform access to metadata, whichever `ObjectMeta` is in use.
+pub trait MetaExt {
+    /// The name, or `""` when absent.
+    fn name_str(&self) -> &str;
+    /// The namespace, if any.
+    fn namespace_str(&self) -> Option<&str>;
+    /// The creation timestamp as RFC 3339 text, if set.
+    fn creation_timestamp_text(&self) -> Option<String>;
+    /// Sets the creation timestamp from RFC 3339 text.
+    ///
+    /// With the `kube` feature, text that does not parse leaves the timestamp unset.
+    fn set_creation_timestamp_text(&mut self, rfc3339: &str);
+    /// A label's value.
+    fn label(&self, key: &str) -> Option<&str>;
+}
+
+impl MetaExt for ObjectMeta {
+    fn name_str(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+    fn namespace_str(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+    #[cfg(not(feature = "kube"))]
+    fn creation_timestamp_text(&self) -> Option<String> {
+        self.creation_timestamp.clone()
+    }
+    #[cfg(feature = "kube")]
+    fn creation_timestamp_text(&self) -> Option<String> {
+        let t = self.creation_timestamp.as_ref()?;
+        serde_json::to_value(t)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+    }
+    #[cfg(not(feature = "kube"))]
+    fn set_creation_timestamp_text(&mut self, rfc3339: &str) {
+        self.creation_timestamp = Some(rfc3339.to_owned());
+    }
+    #[cfg(feature = "kube")]
+    fn set_creation_timestamp_text(&mut self, rfc3339: &str) {
+        self.creation_timestamp = serde_json::from_value(serde_json::Value::from(rfc3339)).ok();
+    }
+    fn label(&self, key: &str) -> Option<&str> {
+        self.labels.as_ref()?.get(key).map(String::as_str)
+    }
+}
+
+/// A status condition (`metav1.Condition`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Condition {
+    /// Condition type, for example `Accepted`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `True`, `False` or `Unknown`.
+    pub status: String,
+    /// One CamelCase word saying why.
+    pub reason: String,
+    /// Human-readable detail.
+    pub message: String,
+    /// When the status last changed (RFC 3339).
+    pub last_transition_time: String,
+    /// The `metadata.generation` this condition was computed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+}
+
+impl Condition {
+    /// A condition with the given type, status, reason and message, and an
+    /// epoch `lastTransitionTime`.
+    #[must_use]
+    pub fn new(type_: &str, status: bool, reason: &str, message: impl Into<String>) -> Self {
+        Self {
+            type_: type_.to_owned(),
+            status: if status { "True" } else { "False" }.to_owned(),
+            reason: reason.to_owned(),
+            message: message.into(),
+            last_transition_time: "1970-01-01T00:00:00Z".to_owned(),
+            observed_generation: None,
+        }
+    }
+
+    /// Whether `status` is `True`.
+    #[must_use]
+    pub fn is_true(&self) -> bool {
+        self.status == "True"
+    }
+}
+
+/// A Kubernetes label selector (`metav1.LabelSelector`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LabelSelector {
+    /// Requirements, ANDed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_expressions: Option<Vec<LabelSelectorRequirement>>,
+    /// Exact label values, ANDed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_labels: Option<BTreeMap<String, String>>,
+}
+
+/// One `matchExpressions` entry of a [`LabelSelector`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct LabelSelectorRequirement {
+    /// The label key.
+    pub key: String,
+    /// `In`, `NotIn`, `Exists` or `DoesNotExist`.
+    pub operator: String,
+    /// Values for `In` and `NotIn`; empty otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+impl LabelSelector {
+    /// Whether a set of labels satisfies this selector, as Kubernetes
+    /// evaluates it. An empty selector matches everything; an unknown operator
+    /// matches nothing.
+    #[must_use]
+    pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
+        let get = |k: &str| labels.and_then(|l| l.get(k)).map(String::as_str);
+        if let Some(ml) = &self.match_labels {
+            if ml.iter().any(|(k, v)| get(k) != Some(v.as_str())) {
+                return false;
+            }
+        }
+        for req in self.match_expressions.iter().flatten() {
+            let value = get(&req.key);
+            let values = req.values.as_deref().unwrap_or(&[]);
+            let ok = match req.operator.as_str() {
+                "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+                "NotIn" => value.is_none_or(|v| values.iter().all(|x| x != v)),
+                "Exists" => value.is_some(),
+                "DoesNotExist" => value.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+}

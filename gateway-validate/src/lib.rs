@@ -1,0 +1,1 @@
+//! Gateway API admission checks and computed status.
