@@ -58,7 +58,7 @@ macro_rules! api_object {
             version: $version:literal,
             versions: [$($versions:literal),+],
             plural: $plural:literal,
-            namespaced: $namespaced:literal,
+            namespaced: $namespaced:tt,
             spec: $spec:ty,
             $(status: $status:ty,)?
         }
