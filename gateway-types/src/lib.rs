@@ -32,6 +32,7 @@ pub mod load;
 pub mod meta;
 pub mod object;
 pub mod reference_grant;
+pub mod routing;
 pub mod shared;
 pub mod tcp_route;
 pub mod tls_route;
