@@ -26,10 +26,35 @@ pub struct Loaded {
 pub struct LoadedObject {
     /// The object.
     pub object: Object,
-    /// The file it came from.
-    pub file: Arc<str>,
-    /// Line of the document start (1-based).
-    pub line: usize,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// Where an object came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    file: Arc<str>,
+    line: usize,
+    column: usize,
+}
+
+impl Source {
+    /// The file name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// 1-based line of the object's start.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+    /// 1-based column of the object's start.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+    /// Line and column of a field path inside the object.
+    pub fn position(&self, _field_path: &str) -> Option<(usize, usize)> {
+        None
+    }
 }
 
 /// A load error.

@@ -1,0 +1,93 @@
+//! The result of a pass: findings, computed status and the routing view.
+
+use std::collections::BTreeMap;
+
+use gateway_types::gateway::GatewayStatus;
+use gateway_types::gateway_class::GatewayClassStatus;
+use gateway_types::listener_set::ListenerSetStatus;
+use gateway_types::routing::GatewayRouting;
+use gateway_types::shared::{PolicyStatus, RouteStatus};
+
+use crate::finding::{Finding, ObjectRef};
+
+/// Key of a namespaced object in the report: `(kind, namespace, name)`.
+pub(crate) type Key = (String, String, String);
+
+/// Everything a pass computed. Built by [`validate`](crate::validate).
+#[derive(Debug, Clone, Default)]
+#[must_use]
+#[non_exhaustive]
+pub struct Report {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) rejected: Vec<ObjectRef>,
+    pub(crate) gateway_classes: BTreeMap<String, GatewayClassStatus>,
+    pub(crate) gateways: BTreeMap<(String, String), GatewayStatus>,
+    pub(crate) listener_sets: BTreeMap<(String, String), ListenerSetStatus>,
+    pub(crate) routes: BTreeMap<Key, RouteStatus>,
+    pub(crate) policies: BTreeMap<Key, PolicyStatus>,
+    pub(crate) routing: Vec<GatewayRouting>,
+}
+
+impl Report {
+    /// Every finding: admission errors first (objects the API server would
+    /// reject), then warnings, in input order.
+    #[must_use]
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Objects that failed admission and so took no part in the status pass.
+    #[must_use]
+    pub fn rejected(&self) -> &[ObjectRef] {
+        &self.rejected
+    }
+
+    /// The computed status of a GatewayClass we act for.
+    #[must_use]
+    pub fn gateway_class_status(&self, name: &str) -> Option<&GatewayClassStatus> {
+        self.gateway_classes.get(name)
+    }
+
+    /// The computed status of a Gateway we own.
+    #[must_use]
+    pub fn gateway_status(&self, namespace: &str, name: &str) -> Option<&GatewayStatus> {
+        self.gateways.get(&(namespace.to_owned(), name.to_owned()))
+    }
+
+    /// The computed status of a ListenerSet attached (or trying to attach) to a Gateway we own.
+    #[must_use]
+    pub fn listener_set_status(&self, namespace: &str, name: &str) -> Option<&ListenerSetStatus> {
+        self.listener_sets
+            .get(&(namespace.to_owned(), name.to_owned()))
+    }
+
+    /// The computed status of a route (`kind` is `HTTPRoute`, `GRPCRoute`,
+    /// `TLSRoute`, `TCPRoute` or `UDPRoute`): one parent entry per parentRef
+    /// that names a parent we own.
+    #[must_use]
+    pub fn route_status(&self, kind: &str, namespace: &str, name: &str) -> Option<&RouteStatus> {
+        self.routes
+            .get(&(kind.to_owned(), namespace.to_owned(), name.to_owned()))
+    }
+
+    /// The computed status of a policy (`BackendTLSPolicy`).
+    #[must_use]
+    pub fn policy_status(&self, kind: &str, namespace: &str, name: &str) -> Option<&PolicyStatus> {
+        self.policies
+            .get(&(kind.to_owned(), namespace.to_owned(), name.to_owned()))
+    }
+
+    /// The routing view of a Gateway we own, ready for a router to compile.
+    #[must_use]
+    pub fn routing(&self, namespace: &str, name: &str) -> Option<&GatewayRouting> {
+        self.routing
+            .iter()
+            .find(|g| g.namespace == namespace && g.name == name)
+    }
+
+    /// The routing views of every Gateway we own.
+    #[must_use]
+    pub fn routings(&self) -> &[GatewayRouting] {
+        &self.routing
+    }
+}

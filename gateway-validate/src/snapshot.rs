@@ -1,0 +1,87 @@
+//! A snapshot: the set of objects a pass evaluates, as a cluster would hold them.
+
+use gateway_types::load::{Loaded, Source};
+use gateway_types::{MetaExt, Object};
+
+/// One object of a [`Snapshot`] and where it was read from.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Entry {
+    /// The object, as written (defaults not applied).
+    pub object: Object,
+    /// Where it came from, when it was loaded from a file.
+    pub source: Option<Source>,
+}
+
+/// The objects a pass evaluates. Later inserts of the same kind, namespace
+/// and name replace earlier ones, as `kubectl apply` would.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Snapshot {
+    entries: Vec<Entry>,
+}
+
+impl Snapshot {
+    /// An empty snapshot.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every object the loader produced, in order.
+    #[must_use]
+    pub fn from_loaded(loaded: &Loaded) -> Self {
+        let mut s = Self::new();
+        for o in &loaded.objects {
+            s.insert(o.object.clone(), Some(o.source.clone()));
+        }
+        s
+    }
+
+    /// Inserts an object, replacing one of the same kind, namespace and name.
+    pub fn insert(&mut self, object: Object, source: Option<Source>) {
+        let key = key_of(&object);
+        if let Some(e) = self.entries.iter_mut().find(|e| key_of(&e.object) == key) {
+            *e = Entry { object, source };
+        } else {
+            self.entries.push(Entry { object, source });
+        }
+    }
+
+    /// Removes the object `kind namespace/name`; returns whether it was there.
+    pub fn remove(&mut self, kind: &str, namespace: Option<&str>, name: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| {
+            let (k, ns, n) = key_of(&e.object);
+            !(k == kind && ns.as_deref() == namespace && n == name)
+        });
+        self.entries.len() != before
+    }
+
+    /// The objects in insertion order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// The number of objects.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the snapshot holds no object.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+fn key_of(o: &Object) -> (&'static str, Option<String>, String) {
+    let m = o.metadata();
+    let ns = if o.is_namespaced() {
+        Some(m.namespace_str().unwrap_or("default").to_owned())
+    } else {
+        None
+    };
+    (o.kind(), ns, m.name_str().to_owned())
+}
