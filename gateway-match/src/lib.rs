@@ -1,1 +1,5 @@
 //! A compiled Gateway API request router.
+
+pub mod path;
+
+pub use path::{NormalizeOptions, PathError};
