@@ -1,9 +1,12 @@
 //! Every property path of every CRD `openAPIV3Schema` exists in this crate's
 //! JSON Schema for the kind, and ours has none the CRD lacks.
 //!
-//! The CRDs are read from `../shared/gateway-api/crds/` (standard channel, or
-//! experimental with the `experimental` feature). `metadata` is left out on
-//! both sides: the CRDs declare it only as `type: object`.
+//! The CRDs are read from `../shared/gateway-api/crds/`. Without the
+//! `experimental` feature our schema must equal the standard CRD's. With it,
+//! it must equal the experimental CRD's, and also contain every standard path,
+//! every extra path being one the experimental channel adds (so one build
+//! checks both channels). `metadata` is left out on both sides: the CRDs
+//! declare it only as `type: object`.
 #![cfg(feature = "schemars")]
 
 use std::collections::BTreeSet;
@@ -73,18 +76,15 @@ fn walk(node: &Value, defs: &Value, path: &str, out: &mut BTreeSet<String>, dept
     }
 }
 
-fn crd_paths(file: &str, version: &str) -> Option<BTreeSet<String>> {
-    let path = shared_dir()?
-        .join("gateway-api/crds")
-        .join(channel())
-        .join(file);
+fn crd_paths_in(channel: &str, file: &str, version: &str) -> Option<BTreeSet<String>> {
+    let path = shared_dir()?.join("gateway-api/crds").join(channel).join(file);
+    if !path.is_file() {
+        return None;
+    }
     let text = std::fs::read_to_string(&path).expect("read CRD");
     let crd: Value = serde_saphyr::from_str(&text).expect("parse CRD");
     let versions = crd["spec"]["versions"].as_array().expect("versions");
-    let v = versions
-        .iter()
-        .find(|v| v["name"] == version)
-        .unwrap_or_else(|| panic!("{file} has no version {version}"));
+    let v = versions.iter().find(|v| v["name"] == version)?;
     let mut out = BTreeSet::new();
     walk(
         &v["schema"]["openAPIV3Schema"],
@@ -105,10 +105,23 @@ fn our_paths(schema: schemars::Schema) -> BTreeSet<String> {
 }
 
 fn compare(file: &str, version: &str, ours: schemars::Schema) {
-    let Some(crd) = crd_paths(file, version) else {
+    let Some(crd) = crd_paths_in(channel(), file, version) else {
         return;
     };
     let ours = our_paths(ours);
+    if cfg!(feature = "experimental") {
+        if let Some(std) = crd_paths_in("standard", file, version) {
+            let missing: Vec<_> = std.difference(&ours).collect();
+            let not_experimental: Vec<_> = ours
+                .difference(&std)
+                .filter(|p| !crd.contains(*p))
+                .collect();
+            assert!(
+                missing.is_empty() && not_experimental.is_empty(),
+                "{file} {version} (standard channel, experimental build):\n  standard paths missing: {missing:#?}\n  extra paths that are not experimental: {not_experimental:#?}"
+            );
+        }
+    }
     let missing: Vec<_> = crd.difference(&ours).collect();
     let extra: Vec<_> = ours.difference(&crd).collect();
     assert!(
