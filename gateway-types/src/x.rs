@@ -340,94 +340,6 @@ pub struct RequestRate {
     pub interval: Option<Duration>,
 }
 
-/// Keeps a client's requests on the same backend endpoint, by cookie or header.
-///
-/// Upstream shares this type with the HTTPRoute and GRPCRoute rule field
-/// `sessionPersistence`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct SessionPersistence {
-    /// The cookie or header name carrying the session (at most 128
-    /// characters); implementation-chosen when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_name: Option<String>,
-    /// How long a session lasts at most, whatever the activity; required for
-    /// permanent cookies.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub absolute_timeout: Option<Duration>,
-    /// Cookie- or header-based; defaults to `Cookie`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<SessionPersistenceType>,
-    /// Cookie settings; only allowed with type `Cookie`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cookie_config: Option<CookieConfig>,
-}
-
-impl SessionPersistence {
-    /// The type after defaulting.
-    #[must_use]
-    pub fn type_or_default(&self) -> SessionPersistenceType {
-        self.type_.clone().unwrap_or(SessionPersistenceType::Cookie)
-    }
-
-    /// Fills in the API server's defaults (type, cookie lifetime type).
-    pub fn apply_defaults(&mut self) {
-        self.type_.get_or_insert(SessionPersistenceType::Cookie);
-        if let Some(cookie) = &mut self.cookie_config {
-            cookie.apply_defaults();
-        }
-    }
-}
-
-string_enum! {
-    /// How a session is tracked.
-    pub enum SessionPersistenceType {
-        /// By a cookie.
-        Cookie = "Cookie",
-        /// By a header.
-        Header = "Header",
-    }
-}
-
-/// Cookie settings for cookie-based [`SessionPersistence`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct CookieConfig {
-    /// Session cookie or permanent cookie; defaults to `Session`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime_type: Option<CookieLifetimeType>,
-}
-
-impl CookieConfig {
-    /// The lifetime type after defaulting.
-    #[must_use]
-    pub fn lifetime_type_or_default(&self) -> CookieLifetimeType {
-        self.lifetime_type
-            .clone()
-            .unwrap_or(CookieLifetimeType::Session)
-    }
-
-    /// Fills in the API server's default lifetime type.
-    pub fn apply_defaults(&mut self) {
-        self.lifetime_type
-            .get_or_insert(CookieLifetimeType::Session);
-    }
-}
-
-string_enum! {
-    /// How long a session cookie lives.
-    pub enum CookieLifetimeType {
-        /// A cookie that outlives the browser session (`Expires`/`Max-Age` set).
-        Permanent = "Permanent",
-        /// A cookie that ends with the browser session.
-        Session = "Session",
-    }
-}
-
 api_object! {
     /// Traffic settings for backends: retry budget and session persistence
     /// (`XBackendTrafficPolicy`).
@@ -500,24 +412,6 @@ impl MeshSpec {
     }
 }
 
-/// A reference to an object holding implementation-specific parameters,
-/// namespaced or cluster-scoped. Upstream shares this type with GatewayClass.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ParametersReference {
-    /// Group of the referent (`""` for core).
-    pub group: String,
-    /// Kind of the referent.
-    pub kind: String,
-    /// Name of the referent.
-    pub name: String,
-    /// Namespace of the referent; set only for namespaced kinds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-}
-
 /// The observed state of an [`XMesh`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -539,16 +433,6 @@ impl MeshStatus {
         self.conditions
             .get_or_insert_with(|| vec![pending("Accepted"), pending("Programmed")]);
     }
-}
-
-/// One supported feature, by name. Upstream shares this type with GatewayClass.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct SupportedFeature {
-    /// The feature name.
-    pub name: String,
 }
 
 /// The condition the API server writes before any controller has seen the object.
@@ -597,6 +481,128 @@ impl Defaults for XMesh {
         });
         status.apply_defaults();
     }
+}
+
+// ---------------------------------------------------------------------------
+// Types upstream shares with other kinds. HTTPRoute/GRPCRoute use
+// SessionPersistence and GatewayClass uses ParametersReference and
+// SupportedFeature; once those kinds define them, this section becomes
+// re-exports of their definitions.
+
+/// Keeps a client's requests on the same backend endpoint, by cookie or header.
+///
+/// Upstream shares this type with the HTTPRoute and GRPCRoute rule field
+/// `sessionPersistence`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SessionPersistence {
+    /// The cookie or header name carrying the session (at most 128
+    /// characters); implementation-chosen when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
+    /// How long a session lasts at most, whatever the activity; required for
+    /// permanent cookies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absolute_timeout: Option<Duration>,
+    /// Cookie- or header-based; defaults to `Cookie`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SessionPersistenceType>,
+    /// Cookie settings; only allowed with type `Cookie`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_config: Option<CookieConfig>,
+}
+
+impl SessionPersistence {
+    /// The type after defaulting (`Cookie` when absent).
+    #[must_use]
+    pub fn type_or_default(&self) -> &SessionPersistenceType {
+        static DEFAULT: SessionPersistenceType = SessionPersistenceType::Cookie;
+        self.type_.as_ref().unwrap_or(&DEFAULT)
+    }
+
+    /// Fills in the API server's defaults (type, cookie lifetime type).
+    pub fn apply_defaults(&mut self) {
+        self.type_.get_or_insert(SessionPersistenceType::Cookie);
+        if let Some(cookie) = &mut self.cookie_config {
+            cookie.apply_defaults();
+        }
+    }
+}
+
+string_enum! {
+    /// How a session is tracked.
+    pub enum SessionPersistenceType {
+        /// By a cookie.
+        Cookie = "Cookie",
+        /// By a header.
+        Header = "Header",
+    }
+}
+
+/// Cookie settings for cookie-based [`SessionPersistence`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CookieConfig {
+    /// Session cookie or permanent cookie; defaults to `Session`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_type: Option<CookieLifetimeType>,
+}
+
+impl CookieConfig {
+    /// The lifetime type after defaulting (`Session` when absent).
+    #[must_use]
+    pub fn lifetime_type_or_default(&self) -> &CookieLifetimeType {
+        static DEFAULT: CookieLifetimeType = CookieLifetimeType::Session;
+        self.lifetime_type.as_ref().unwrap_or(&DEFAULT)
+    }
+
+    /// Fills in the API server's default lifetime type.
+    pub fn apply_defaults(&mut self) {
+        self.lifetime_type
+            .get_or_insert(CookieLifetimeType::Session);
+    }
+}
+
+string_enum! {
+    /// How long a session cookie lives.
+    pub enum CookieLifetimeType {
+        /// A cookie that outlives the browser session (`Expires`/`Max-Age` set).
+        Permanent = "Permanent",
+        /// A cookie that ends with the browser session.
+        Session = "Session",
+    }
+}
+
+/// A reference to an object holding implementation-specific parameters,
+/// namespaced or cluster-scoped. Upstream shares this type with GatewayClass.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ParametersReference {
+    /// Group of the referent (`""` for core).
+    pub group: String,
+    /// Kind of the referent.
+    pub kind: String,
+    /// Name of the referent.
+    pub name: String,
+    /// Namespace of the referent; set only for namespaced kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// One supported feature, by name. Upstream shares this type with GatewayClass.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SupportedFeature {
+    /// The feature name.
+    pub name: String,
 }
 
 #[cfg(test)]
@@ -725,7 +731,7 @@ mod tests {
         let policy: XBackendTrafficPolicy = round_trip(POLICY);
         let session = policy.spec.session_persistence.as_ref().unwrap();
         assert_eq!(session.type_, None);
-        assert_eq!(session.type_or_default(), SessionPersistenceType::Cookie);
+        assert_eq!(session.type_or_default(), &SessionPersistenceType::Cookie);
     }
 
     #[test]
@@ -770,7 +776,7 @@ mod tests {
         session.apply_defaults();
         assert_eq!(
             session.cookie_config.unwrap().lifetime_type_or_default(),
-            CookieLifetimeType::Session
+            &CookieLifetimeType::Session
         );
     }
 
