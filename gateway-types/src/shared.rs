@@ -345,3 +345,17 @@ pub struct LocalPolicyTargetReferenceWithSectionName {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section_name: Option<String>,
 }
+
+#[cfg(feature = "experimental")]
+crate::enums::string_enum! {
+    /// Which default Gateways a route asks to be attached to
+    /// (`useDefaultGateways`, GEP-3793), and which routes a default Gateway
+    /// claims (`defaultScope`).
+    #[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
+    pub enum GatewayDefaultScope {
+        /// Attach to (or claim) every route asking for a default Gateway.
+        All = "All",
+        /// No default Gateway; the same as leaving the field unset.
+        None = "None",
+    }
+}
