@@ -184,10 +184,10 @@ impl LabelSelector {
     #[must_use]
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
         let get = |k: &str| labels.and_then(|l| l.get(k)).map(String::as_str);
-        if let Some(ml) = &self.match_labels {
-            if ml.iter().any(|(k, v)| get(k) != Some(v.as_str())) {
-                return false;
-            }
+        if let Some(ml) = &self.match_labels
+            && ml.iter().any(|(k, v)| get(k) != Some(v.as_str()))
+        {
+            return false;
         }
         for req in self.match_expressions.iter().flatten() {
             let value = get(&req.key);
