@@ -107,17 +107,7 @@ string_enum! {
 }
 
 #[cfg(feature = "experimental")]
-string_enum! {
-    /// Whether a Gateway acts as a default Gateway for routes that ask for one
-    /// (GEP-3793).
-    #[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
-    pub enum GatewayDefaultScope {
-        /// The Gateway claims every route that opts into default Gateways.
-        All = "All",
-        /// The Gateway is not a default Gateway (same as leaving it unset).
-        None = "None",
-    }
-}
+pub use crate::shared::GatewayDefaultScope;
 
 /// The specification of a [`Gateway`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

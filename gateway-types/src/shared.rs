@@ -346,16 +346,131 @@ pub struct LocalPolicyTargetReferenceWithSectionName {
     pub section_name: Option<String>,
 }
 
+impl RouteStatus {
+    /// Fills in the API server's defaults: the group and kind of every
+    /// `parents[].parentRef`.
+    pub fn apply_defaults(&mut self) {
+        for parent in &mut self.parents {
+            parent.parent_ref.apply_defaults();
+        }
+    }
+}
+
 #[cfg(feature = "experimental")]
 crate::enums::string_enum! {
-    /// Which default Gateways a route asks to be attached to
-    /// (`useDefaultGateways`, GEP-3793), and which routes a default Gateway
-    /// claims (`defaultScope`).
+    /// Which default Gateways a route asks to attach to (`useDefaultGateways`
+    /// on routes, `defaultScope` on Gateways; GEP-3793).
     #[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
     pub enum GatewayDefaultScope {
-        /// Attach to (or claim) every route asking for a default Gateway.
+        /// Attach to every Gateway that declares itself a default for all routes.
         All = "All",
-        /// No default Gateway; the same as leaving the field unset.
+        /// Take part in no default-Gateway attachment (the behaviour when absent).
         None = "None",
+    }
+}
+
+#[cfg(feature = "experimental")]
+crate::enums::string_enum! {
+    /// How a session is tracked: in a cookie or in a header.
+    #[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
+    pub enum SessionPersistenceType {
+        /// A cookie carries the session token (Core support; the default).
+        Cookie = "Cookie",
+        /// A request header carries the session token (Extended support).
+        Header = "Header",
+    }
+}
+
+#[cfg(feature = "experimental")]
+crate::enums::string_enum! {
+    /// Whether a session cookie outlives the browser session.
+    #[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
+    pub enum CookieLifetimeType {
+        /// The cookie carries `Expires`/`Max-Age` taken from `absoluteTimeout`,
+        /// which is then required (Extended support).
+        Permanent = "Permanent",
+        /// The cookie ends with the client session; `absoluteTimeout`, if set,
+        /// bounds the session on the gateway side only (the default).
+        Session = "Session",
+    }
+}
+
+/// Session affinity for a route rule (GEP-1619): requests carrying the same
+/// session token keep reaching the same backend endpoint.
+///
+/// Upstream marks the route-level field deprecated in favour of the Backend
+/// resource, but it is still served by the experimental CRDs.
+#[cfg(feature = "experimental")]
+#[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SessionPersistence {
+    /// Name of the session token (the cookie or header name); at most 128
+    /// characters, implementation-specific meaning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_name: Option<String>,
+    /// How long a session lives in total, as a Gateway API duration. Required
+    /// when `cookieConfig.lifetimeType` is `Permanent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absolute_timeout: Option<Duration>,
+    /// Cookie or header; `Cookie` when absent.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SessionPersistenceType>,
+    /// Cookie settings; only allowed when the type is `Cookie`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_config: Option<CookieConfig>,
+}
+
+#[cfg(feature = "experimental")]
+static SESSION_COOKIE: SessionPersistenceType = SessionPersistenceType::Cookie;
+
+#[cfg(feature = "experimental")]
+impl SessionPersistence {
+    /// The type after defaulting (`Cookie` when absent).
+    #[must_use]
+    pub fn type_or_default(&self) -> &SessionPersistenceType {
+        self.type_.as_ref().unwrap_or(&SESSION_COOKIE)
+    }
+
+    /// Fills in the API server's defaults: `type: Cookie`, and
+    /// `cookieConfig.lifetimeType: Session` when `cookieConfig` is present.
+    pub fn apply_defaults(&mut self) {
+        self.type_.get_or_insert(SessionPersistenceType::Cookie);
+        if let Some(cookie) = &mut self.cookie_config {
+            cookie.apply_defaults();
+        }
+    }
+}
+
+/// Settings specific to cookie-based session persistence.
+#[cfg(feature = "experimental")]
+#[cfg_attr(docsrs, doc(cfg(feature = "experimental")))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CookieConfig {
+    /// Permanent or session cookie; `Session` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_type: Option<CookieLifetimeType>,
+}
+
+#[cfg(feature = "experimental")]
+static COOKIE_SESSION: CookieLifetimeType = CookieLifetimeType::Session;
+
+#[cfg(feature = "experimental")]
+impl CookieConfig {
+    /// The lifetime type after defaulting (`Session` when absent).
+    #[must_use]
+    pub fn lifetime_type_or_default(&self) -> &CookieLifetimeType {
+        self.lifetime_type.as_ref().unwrap_or(&COOKIE_SESSION)
+    }
+
+    /// Fills in the API server's default (`lifetimeType: Session`).
+    pub fn apply_defaults(&mut self) {
+        self.lifetime_type
+            .get_or_insert(CookieLifetimeType::Session);
     }
 }

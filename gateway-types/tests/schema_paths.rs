@@ -77,7 +77,10 @@ fn walk(node: &Value, defs: &Value, path: &str, out: &mut BTreeSet<String>, dept
 }
 
 fn crd_paths_in(channel: &str, file: &str, version: &str) -> Option<BTreeSet<String>> {
-    let path = shared_dir()?.join("gateway-api/crds").join(channel).join(file);
+    let path = shared_dir()?
+        .join("gateway-api/crds")
+        .join(channel)
+        .join(file);
     if !path.is_file() {
         return None;
     }
