@@ -112,8 +112,10 @@ fn compare(file: &str, version: &str, ours: schemars::Schema) {
         return;
     };
     let ours = our_paths(ours);
-    if cfg!(feature = "experimental") {
-        if let Some(std) = crd_paths_in("standard", file, version) {
+    if cfg!(feature = "experimental")
+        && let Some(std) = crd_paths_in("standard", file, version)
+    {
+        {
             let missing: Vec<_> = std.difference(&ours).collect();
             let not_experimental: Vec<_> = ours
                 .difference(&std)
