@@ -11,10 +11,12 @@
 //!    Gateway and listeners, ListenerSet, route parents, BackendTLSPolicy
 //!    ancestors) and the accepted routing view that `gateway-match` compiles.
 
+pub mod admission;
 pub mod condition;
 pub mod finding;
 pub mod report;
 pub mod snapshot;
+mod status;
 
 pub use condition::{ConditionType, Reason};
 pub use finding::{Finding, Location, ObjectRef, Severity};
@@ -106,6 +108,19 @@ impl Options {
 ///
 /// Never fails: problems are findings and conditions in the [`Report`].
 pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
-    let _ = (snapshot, options);
-    Report::default()
+    let mut report = Report::default();
+    for entry in snapshot.entries() {
+        let findings = admission::admit(entry, None, options);
+        if findings.iter().any(Finding::is_error) {
+            let m = entry.object.metadata();
+            report.rejected.push(ObjectRef::new(
+                entry.object.kind(),
+                m.namespace.as_deref(),
+                m.name.as_deref().unwrap_or_default(),
+            ));
+        }
+        report.findings.extend(findings);
+    }
+    status::compute(snapshot, options, &mut report);
+    report
 }
