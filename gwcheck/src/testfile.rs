@@ -39,6 +39,12 @@
 //! keys of a file are reported at once; any other error stops the parse, so
 //! only the first of those is reported.
 //!
+//! # Untrusted input
+//!
+//! Nothing read from a file panics. YAML is parsed by `serde-saphyr` with its
+//! default budget (nesting depth 64, caps on nodes, aliases and documents),
+//! and duplicate keys are errors.
+//!
 //! # Example
 //!
 //! ```
