@@ -1,0 +1,6 @@
+//! `gwcheck` as a library: the parts of the command-line tool that tests and
+//! other tools can reach.
+//!
+//! - [`testfile`]: the route test file format (v1.1) that `gwcheck test` runs.
+
+pub mod testfile;
