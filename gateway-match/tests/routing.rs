@@ -298,9 +298,7 @@ fn hostname_buckets_fall_through_when_nothing_matches() {
     let r = router(&[
         &http(
             "a",
-            &format!(
-                r#"{{"hostnames": ["foo.example.com"], "rules": [{{"matches": [{{"path": {{"value": "/a"}}}}]}}]}}"#
-            ),
+            r#"{"hostnames": ["foo.example.com"], "rules": [{"matches": [{"path": {"value": "/a"}}]}]}"#,
         ),
         &http("b", r#"{"hostnames": ["*.example.com"]}"#),
     ]);
