@@ -1,1 +1,5 @@
-//! Shared helpers for the benches: workload generators.
+//! Shared helpers for the benches: workload generators and an
+//! allocation-counting global allocator.
+
+pub mod alloc;
+pub mod workload;

@@ -5,7 +5,6 @@
 //! with its route, rule and field, and left out.
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use gateway_types::grpc_route::{GrpcHeaderMatchType, GrpcMethodMatchType, GrpcRouteMatch};
@@ -27,7 +26,7 @@ use crate::pattern::{Haystack, Pattern};
 use crate::precedence::{GrpcKey, HttpKey, PathClass, compare_routes};
 use crate::predicate::{HeaderPredicate, Predicates, QueryPredicate, ValueMatch};
 use crate::router::Config;
-use crate::table::{FastMap, HostKey, NONE, Span};
+use crate::table::{FastMap, HostKey, NONE, Span, segments};
 
 /// Where a compiled match goes in a bucket.
 #[derive(Debug, Clone)]
@@ -93,6 +92,31 @@ impl Site<'_> {
     }
 }
 
+/// Where a rule is, displayed as `spec.rules[R]`; formatted only when there
+/// is an error to report.
+#[derive(Debug, Clone, Copy)]
+struct RuleAt(usize);
+
+impl std::fmt::Display for RuleAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "spec.rules[{}]", self.0)
+    }
+}
+
+/// Where a match is, displayed as `spec.rules[R].matches[M]`; formatted only
+/// when there is an error to report.
+#[derive(Debug, Clone, Copy)]
+struct MatchAt {
+    rule: usize,
+    matched: usize,
+}
+
+impl std::fmt::Display for MatchAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "spec.rules[{}].matches[{}]", self.rule, self.matched)
+    }
+}
+
 fn invalid(field: String, message: impl Into<String>) -> FieldError {
     (field, BuildErrorKind::InvalidValue(message.into()))
 }
@@ -103,7 +127,8 @@ struct Compiler<'c> {
     errors: Vec<BuildError>,
     rule_count: usize,
     limit_reported: bool,
-    pattern_ids: HashMap<(Haystack, Box<str>), u32>,
+    text_patterns: FastMap<Box<str>, u32>,
+    bytes_patterns: FastMap<Box<str>, u32>,
     pending: Vec<PendingBucket>,
 }
 
@@ -121,7 +146,8 @@ pub(crate) fn compile(
         errors: Vec::new(),
         rule_count: 0,
         limit_reported: false,
-        pattern_ids: HashMap::new(),
+        text_patterns: FastMap::default(),
+        bytes_patterns: FastMap::default(),
         pending: Vec::new(),
     };
     for (index, listener) in listeners.iter().enumerate() {
@@ -130,6 +156,10 @@ pub(crate) fn compile(
     }
     c.inner.listeners = listeners;
     c.finish_buckets();
+    c.inner.trie.shrink();
+    c.inner.entries.shrink_to_fit();
+    c.inner.rules.shrink_to_fit();
+    c.inner.predicates.shrink_to_fit();
     if config.eager_regex_value() {
         for p in &c.inner.patterns {
             p.compile();
@@ -401,16 +431,24 @@ impl Compiler<'_> {
         &mut self,
         source: &str,
         haystack: Haystack,
-        field: String,
+        field: impl FnOnce() -> String,
     ) -> Result<u32, FieldError> {
-        if let Some(&id) = self.pattern_ids.get(&(haystack, source.into())) {
+        let ids = match haystack {
+            Haystack::Text => &self.text_patterns,
+            Haystack::Bytes => &self.bytes_patterns,
+        };
+        if let Some(&id) = ids.get(source) {
             return Ok(id);
         }
         let pattern = Pattern::new(source, haystack, self.config.regex_size_limit_value())
-            .map_err(|kind| (field, kind))?;
+            .map_err(|kind| (field(), kind))?;
         let id = to_u32(self.inner.patterns.len());
         self.inner.patterns.push(pattern);
-        self.pattern_ids.insert((haystack, source.into()), id);
+        let ids = match haystack {
+            Haystack::Text => &mut self.text_patterns,
+            Haystack::Bytes => &mut self.bytes_patterns,
+        };
+        ids.insert(source.into(), id);
         Ok(id)
     }
 
@@ -427,7 +465,7 @@ impl Compiler<'_> {
         &mut self,
         regex: bool,
         value: &str,
-        field: String,
+        field: impl FnOnce() -> String,
     ) -> Result<ValueMatch, FieldError> {
         if regex {
             Ok(ValueMatch::Regex(self.pattern(
@@ -444,7 +482,7 @@ impl Compiler<'_> {
     fn headers<'h>(
         &mut self,
         headers: impl ExactSizeIterator<Item = (&'h str, &'h str, Result<bool, &'h str>)>,
-        field: &str,
+        field: MatchAt,
         errors: &mut Vec<FieldError>,
     ) -> Vec<HeaderPredicate> {
         let count = headers.len();
@@ -458,12 +496,12 @@ impl Compiler<'_> {
         }
         let mut out: Vec<HeaderPredicate> = Vec::new();
         for (i, (name, value, regex)) in headers.enumerate() {
-            let f = format!("{field}.headers[{i}]");
+            let f = || format!("{field}.headers[{i}]");
             let regex = match regex {
                 Ok(r) => r,
                 Err(other) => {
                     errors.push(invalid(
-                        format!("{f}.type"),
+                        format!("{}.type", f()),
                         format!(
                             "unknown header match type `{other}`; use Exact or RegularExpression"
                         ),
@@ -473,7 +511,7 @@ impl Compiler<'_> {
             };
             let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
                 errors.push(invalid(
-                    format!("{f}.name"),
+                    format!("{}.name", f()),
                     format!("`{name}` is not a valid header name"),
                 ));
                 continue;
@@ -481,7 +519,7 @@ impl Compiler<'_> {
             if out.iter().any(|h| h.name == name) {
                 continue;
             }
-            match self.value_match(regex, value, format!("{f}.value")) {
+            match self.value_match(regex, value, || format!("{}.value", f())) {
                 Ok(value) => out.push(HeaderPredicate { name, value }),
                 Err(e) => errors.push(e),
             }
@@ -492,21 +530,21 @@ impl Compiler<'_> {
     fn http_match(
         &mut self,
         m: &HttpRouteMatch,
-        field: &str,
+        field: MatchAt,
     ) -> Result<CompiledMatch, Vec<FieldError>> {
         let mut errors = Vec::new();
         let path = m.path_or_default();
         let value = path.value_or_default();
-        let vfield = format!("{field}.path.value");
+        let vfield = || format!("{field}.path.value");
         let (class, path_len, place) = match path.type_or_default() {
             t @ (PathMatchType::Exact | PathMatchType::PathPrefix) => {
                 let normal = if value.starts_with('/') {
                     normalize_path(value, self.config.path_options_value())
-                        .map_err(|e| invalid(vfield.clone(), format!("`{value}`: {e}")))
+                        .map_err(|e| invalid(vfield(), format!("`{value}`: {e}")))
                         .and_then(|n| {
                             if n.contains("//") {
                                 Err(invalid(
-                                    vfield.clone(),
+                                    vfield(),
                                     format!("`{value}` must not contain `//`"),
                                 ))
                             } else {
@@ -514,10 +552,7 @@ impl Compiler<'_> {
                             }
                         })
                 } else {
-                    Err(invalid(
-                        vfield.clone(),
-                        format!("`{value}` must start with `/`"),
-                    ))
+                    Err(invalid(vfield(), format!("`{value}` must start with `/`")))
                 };
                 match normal {
                     Ok(n) => {
@@ -590,13 +625,13 @@ impl Compiler<'_> {
             ));
         } else {
             for (i, q) in query_list.iter().enumerate() {
-                let f = format!("{field}.queryParams[{i}]");
+                let f = || format!("{field}.queryParams[{i}]");
                 let regex = match q.type_or_default() {
                     QueryParamMatchType::Exact => false,
                     QueryParamMatchType::RegularExpression => true,
                     other => {
                         errors.push(invalid(
-                            format!("{f}.type"),
+                            format!("{}.type", f()),
                             format!(
                                 "unknown query match type `{other}`; use Exact or RegularExpression"
                             ),
@@ -607,7 +642,7 @@ impl Compiler<'_> {
                 if query.iter().any(|p| *p.name == *q.name) {
                     continue;
                 }
-                match self.value_match(regex, &q.value, format!("{f}.value")) {
+                match self.value_match(regex, &q.value, || format!("{}.value", f())) {
                     Ok(value) => query.push(QueryPredicate {
                         name: q.name.as_str().into(),
                         value,
@@ -640,7 +675,7 @@ impl Compiler<'_> {
     fn grpc_match(
         &mut self,
         m: &GrpcRouteMatch,
-        field: &str,
+        field: MatchAt,
     ) -> Result<CompiledMatch, Vec<FieldError>> {
         let mut errors = Vec::new();
         let (place, service_len, method_len, regex) = match &m.method {
@@ -666,11 +701,9 @@ impl Compiler<'_> {
                             .zip([(service, "service"), (method, "method")])
                         {
                             if let Some(v) = value {
-                                match self.pattern(
-                                    v,
-                                    Haystack::Text,
-                                    format!("{field}.method.{name}"),
-                                ) {
+                                match self
+                                    .pattern(v, Haystack::Text, || format!("{field}.method.{name}"))
+                                {
                                     Ok(id) => *slot = id,
                                     Err(e) => errors.push(e),
                                 }
@@ -725,7 +758,7 @@ impl Compiler<'_> {
 
     fn timeouts(
         rule: &gateway_types::http_route::HttpRouteRule,
-        field: &str,
+        field: RuleAt,
     ) -> Result<Timeouts, FieldError> {
         let mut t = Timeouts::default();
         if let Some(timeouts) = &rule.timeouts {
@@ -750,7 +783,7 @@ impl Compiler<'_> {
     #[cfg(feature = "experimental")]
     fn retry(
         rule: &gateway_types::http_route::HttpRouteRule,
-        field: &str,
+        field: RuleAt,
     ) -> Result<Option<crate::matched::Retry>, FieldError> {
         let Some(retry) = &rule.retry else {
             return Ok(None);
@@ -803,7 +836,7 @@ impl Compiler<'_> {
         let Some(rule) = route.spec.rules_or_default().get(ri) else {
             return Err(vec![invalid(format!("spec.rules[{ri}]"), "no such rule")]);
         };
-        let field = format!("spec.rules[{ri}]");
+        let field = RuleAt(ri);
         let mut errors = Vec::new();
         let matches = rule.effective_matches();
         let limit = self.config.max_matches_per_rule_value();
@@ -818,7 +851,13 @@ impl Compiler<'_> {
         }
         let mut compiled = Vec::with_capacity(matches.len());
         for (mi, m) in matches.iter().enumerate() {
-            match self.http_match(m, &format!("{field}.matches[{mi}]")) {
+            match self.http_match(
+                m,
+                MatchAt {
+                    rule: ri,
+                    matched: mi,
+                },
+            ) {
                 Ok(CompiledMatch::Http(mut key, place, preds)) => {
                     key.route = route_rank;
                     key.rule = to_u32(ri);
@@ -837,27 +876,30 @@ impl Compiler<'_> {
             _ => None,
         };
         let prefix = prefix.as_deref();
-        let filters = filter::compile_http(
-            rule.filters.as_deref().unwrap_or_default(),
-            &format!("{field}.filters"),
-            prefix,
-        )
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
+        let filters = match rule.filters.as_deref() {
+            Some(list) if !list.is_empty() => {
+                filter::compile_http(list, &format!("{field}.filters"), prefix)
+                    .map_err(|e| errors.push(e))
+                    .unwrap_or_default()
+            }
+            _ => FilterList::default(),
+        };
         let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
         let mut backend_filters = Vec::with_capacity(backend_refs.len());
         let mut backend_mirrors = Vec::new();
         for (bi, b) in backend_refs.iter().enumerate() {
-            let bfield = format!("{field}.backendRefs[{bi}].filters");
-            let list =
-                filter::compile_http(b.filters.as_deref().unwrap_or_default(), &bfield, prefix)
+            let bfield = || format!("{field}.backendRefs[{bi}].filters");
+            let list = match b.filters.as_deref() {
+                Some(list) if !list.is_empty() => filter::compile_http(list, &bfield(), prefix)
                     .map_err(|e| errors.push(e))
-                    .unwrap_or_default();
+                    .unwrap_or_default(),
+                _ => FilterList::default(),
+            };
             if (list.redirect().is_some() && filters.has_rewrite())
                 || (list.has_rewrite() && filters.redirect().is_some())
             {
                 errors.push(invalid(
-                    bfield.clone(),
+                    bfield(),
                     "a RequestRedirect and a URLRewrite cannot both apply to a request (IncompatibleFilters)",
                 ));
             }
@@ -872,16 +914,19 @@ impl Compiler<'_> {
             }
             backend_filters.push(list);
         }
-        let timeouts = Self::timeouts(rule, &field)
+        let timeouts = Self::timeouts(rule, field)
             .map_err(|e| errors.push(e))
             .unwrap_or_default();
         #[cfg(feature = "experimental")]
-        let retry = Self::retry(rule, &field)
+        let retry = Self::retry(rule, field)
             .map_err(|e| errors.push(e))
             .ok()
             .flatten();
         if !errors.is_empty() {
             return Err(errors);
+        }
+        if backend_filters.iter().all(|l| l.ops.is_empty()) {
+            backend_filters = Vec::new();
         }
         let synthesized = attached.rules.get(ri).is_none().then(|| {
             let mut routing = RuleRouting::default();
@@ -931,7 +976,7 @@ impl Compiler<'_> {
         let Some(rule) = route.spec.rules.as_deref().unwrap_or_default().get(ri) else {
             return Err(vec![invalid(format!("spec.rules[{ri}]"), "no such rule")]);
         };
-        let field = format!("spec.rules[{ri}]");
+        let field = RuleAt(ri);
         let mut errors = Vec::new();
         let everything = [GrpcRouteMatch::default()];
         let matches = match rule.matches.as_deref() {
@@ -950,7 +995,13 @@ impl Compiler<'_> {
         }
         let mut compiled = Vec::with_capacity(matches.len());
         for (mi, m) in matches.iter().enumerate() {
-            match self.grpc_match(m, &format!("{field}.matches[{mi}]")) {
+            match self.grpc_match(
+                m,
+                MatchAt {
+                    rule: ri,
+                    matched: mi,
+                },
+            ) {
                 Ok(CompiledMatch::Grpc(mut key, place, preds)) => {
                     key.route = route_rank;
                     key.rule = to_u32(ri);
@@ -961,22 +1012,26 @@ impl Compiler<'_> {
                 Err(e) => errors.extend(e),
             }
         }
-        let filters = filter::compile_grpc(
-            rule.filters.as_deref().unwrap_or_default(),
-            &format!("{field}.filters"),
-        )
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
+        let filters = match rule.filters.as_deref() {
+            Some(list) if !list.is_empty() => {
+                filter::compile_grpc(list, &format!("{field}.filters"))
+                    .map_err(|e| errors.push(e))
+                    .unwrap_or_default()
+            }
+            _ => FilterList::default(),
+        };
         let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
         let mut backend_filters = Vec::with_capacity(backend_refs.len());
         let mut backend_mirrors = Vec::new();
         for (bi, b) in backend_refs.iter().enumerate() {
-            let bfield = format!("{field}.backendRefs[{bi}].filters");
-            backend_filters.push(
-                filter::compile_grpc(b.filters.as_deref().unwrap_or_default(), &bfield)
-                    .map_err(|e| errors.push(e))
-                    .unwrap_or_default(),
-            );
+            backend_filters.push(match b.filters.as_deref() {
+                Some(list) if !list.is_empty() => {
+                    filter::compile_grpc(list, &format!("{field}.backendRefs[{bi}].filters"))
+                        .map_err(|e| errors.push(e))
+                        .unwrap_or_default()
+                }
+                _ => FilterList::default(),
+            });
             for (fi, f) in b.filters.iter().flatten().enumerate() {
                 if let Some(m) = &f.request_mirror {
                     backend_mirrors.push((
@@ -989,6 +1044,9 @@ impl Compiler<'_> {
         }
         if !errors.is_empty() {
             return Err(errors);
+        }
+        if backend_filters.iter().all(|l| l.ops.is_empty()) {
+            backend_filters = Vec::new();
         }
         let synthesized = attached.rules.get(ri).is_none().then(|| {
             let mut routing = RuleRouting::default();
@@ -1043,7 +1101,7 @@ impl Compiler<'_> {
     }
 
     /// Appends `list` to the entries and returns its span.
-    fn push_entries(&mut self, list: Vec<Entry>) -> Span {
+    fn push_entries(&mut self, list: impl IntoIterator<Item = Entry>) -> Span {
         let start = to_u32(self.inner.entries.len());
         self.inner.entries.extend(list);
         Span {
@@ -1053,20 +1111,22 @@ impl Compiler<'_> {
     }
 
     fn http_table(&mut self, sorted: Vec<HttpPending>) -> HttpTable {
-        let mut exact: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
-        let mut prefix: FastMap<u32, Vec<Entry>> = FastMap::default();
-        let mut regex: FastMap<u32, Vec<Entry>> = FastMap::default();
+        // (node, kind: 0 exact, 1 prefix, 2 regex, entry), in rank order.
+        let mut placed: Vec<(u32, u8, Entry)> = Vec::with_capacity(sorted.len());
+        let root = self.inner.trie.add_root();
         let mut table = HttpTable {
-            root: NONE,
-            ..HttpTable::default()
+            root,
+            has_regex: false,
         };
         for (rank, p) in sorted.into_iter().enumerate() {
             let mut entry = p.entry;
             entry.rank = to_u32(rank);
             match p.place {
-                HttpPlace::Exact(path) => exact.entry(path).or_default().push(entry),
+                HttpPlace::Exact(path) => {
+                    let node = self.inner.trie.insert(root, segments(&path));
+                    placed.push((node, 0, entry));
+                }
                 HttpPlace::Prefix(value) => {
-                    let root = *get_root(&mut table.root, &mut self.inner.trie);
                     let trimmed = match value.strip_suffix('/') {
                         Some(t) if !t.is_empty() => t,
                         _ => &value,
@@ -1076,10 +1136,9 @@ impl Compiler<'_> {
                     } else {
                         self.inner.trie.insert(root, trimmed[1..].split('/'))
                     };
-                    prefix.entry(node).or_default().push(entry);
+                    placed.push((node, 1, entry));
                 }
                 HttpPlace::Regex(id) => {
-                    let root = *get_root(&mut table.root, &mut self.inner.trie);
                     table.has_regex = true;
                     let literal = self
                         .inner
@@ -1093,27 +1152,30 @@ impl Compiler<'_> {
                         }
                         None => root,
                     };
-                    regex.entry(node).or_default().push(entry);
+                    placed.push((node, 2, entry));
                 }
             }
         }
-        for (path, list) in exact {
-            let span = self.push_entries(list);
-            table.exact.insert(Box::from(&*path), span);
-        }
-        for (node, list) in prefix {
-            let span = self.push_entries(list);
+        // Group by node and kind; the stable sort keeps rank order inside a
+        // group.
+        placed.sort_by_key(|(node, kind, _)| (*node, *kind));
+        let mut rest = placed.as_slice();
+        while let Some(&(node, kind, _)) = rest.first() {
+            let len = rest
+                .iter()
+                .position(|(n, k, _)| (*n, *k) != (node, kind))
+                .unwrap_or(rest.len());
+            let (group, tail) = rest.split_at(len);
+            rest = tail;
+            let span = self.push_entries(group.iter().map(|(_, _, e)| *e));
             if let Some(n) = self.inner.trie.nodes.get_mut(node as usize) {
-                n.prefix = span;
+                match kind {
+                    0 => n.exact = span,
+                    1 => n.prefix = span,
+                    _ => n.regex = span,
+                }
             }
         }
-        for (node, list) in regex {
-            let span = self.push_entries(list);
-            if let Some(n) = self.inner.trie.nodes.get_mut(node as usize) {
-                n.regex = span;
-            }
-        }
-        table.exact.shrink_to_fit();
         table
     }
 
@@ -1146,13 +1208,6 @@ impl Compiler<'_> {
         table.general = self.push_entries(general);
         table
     }
-}
-
-fn get_root<'a>(root: &'a mut u32, trie: &mut crate::table::Trie) -> &'a mut u32 {
-    if *root == NONE {
-        *root = trie.add_root();
-    }
-    root
 }
 
 /// Rule-level mirror targets as written, by filter index.

@@ -6,9 +6,10 @@
 //! most specific and stops at the first bucket where a match accepts it.
 //! Inside a bucket:
 //!
-//! - HTTPRoute `Exact` paths are keys of a hash map;
-//! - `PathPrefix` values are nodes of a segment trie, walked down along the
-//!   request path and then back up, deepest (longest prefix) first;
+//! - HTTPRoute paths are nodes of a segment trie, walked down along the
+//!   request path (one hash per segment): `Exact` entries sit on the node
+//!   of their whole path, `PathPrefix` entries on the node of their value,
+//!   tried from the deepest (longest prefix) back up;
 //! - `RegularExpression` paths hang off the trie node of the complete
 //!   segments of their literal prefix, so only patterns that can match the
 //!   path are tried;
@@ -32,7 +33,7 @@ use crate::matched::Timeouts;
 use crate::pattern::Pattern;
 use crate::predicate::Predicates;
 use crate::router::Config;
-use crate::table::{FastMap, HostIndex, NONE, Span, Trie};
+use crate::table::{FastMap, HostIndex, NONE, PathKey, Span, Trie};
 
 /// One compiled rule of an HTTPRoute or GRPCRoute on one listener.
 #[derive(Debug)]
@@ -70,11 +71,11 @@ pub(crate) struct Entry {
     pub(crate) aux: u32,
 }
 
-/// HTTPRoute matches of one bucket.
-#[derive(Debug, Default)]
+/// HTTPRoute matches of one bucket: a segment trie whose nodes hold the
+/// `Exact`, `PathPrefix` and `RegularExpression` entries.
+#[derive(Debug)]
 pub(crate) struct HttpTable {
-    pub(crate) exact: FastMap<Box<str>, Span>,
-    /// Trie root for prefixes and regexes, or [`NONE`].
+    /// Trie root.
     pub(crate) root: u32,
     pub(crate) has_regex: bool,
 }
@@ -149,6 +150,8 @@ pub(crate) struct Request<'a> {
     pub(crate) query: Option<&'a str>,
     /// Normalised path.
     pub(crate) path: &'a str,
+    /// The path split for the trie walk.
+    pub(crate) key: &'a PathKey<'a>,
     /// `(service, method)` of a gRPC call with a `/service/method` path.
     pub(crate) grpc: Option<(&'a str, &'a str)>,
 }
@@ -207,36 +210,28 @@ impl Inner {
     #[inline]
     pub(crate) fn lookup(&self, listener: u32, host: &str, req: &Request<'_>) -> Option<&Entry> {
         let table = self.tables.get(listener as usize)?;
-        for &bucket in table.buckets.candidates(host) {
-            let Some(bucket) = self.buckets.get(bucket as usize) else {
-                continue;
-            };
+        table.buckets.find_map(host, |&bucket| {
+            let bucket = self.buckets.get(bucket as usize)?;
             if let (Some((service, method)), Some(grpc)) = (req.grpc, &bucket.grpc)
                 && let Some(e) = self.lookup_grpc(grpc, service, method, req)
             {
                 return Some(e);
             }
-            if let Some(http) = &bucket.http
-                && let Some(e) = self.lookup_http(http, req)
-            {
-                return Some(e);
-            }
-        }
-        None
+            self.lookup_http(bucket.http.as_deref()?, req)
+        })
     }
 
     #[inline]
     fn lookup_http(&self, table: &HttpTable, req: &Request<'_>) -> Option<&Entry> {
         let path = req.path;
-        if let Some(&span) = table.exact.get(path)
-            && let Some(e) = self.first_passing(span, req, None, |_| true)
+        let (deepest, whole) = self.trie.deepest(table.root, req.key);
+        if whole
+            && let Some(n) = self.trie.node(deepest)
+            && !n.exact.is_empty()
+            && let Some(e) = self.first_passing(n.exact, req, None, |_| true)
         {
             return Some(e);
         }
-        if table.root == NONE {
-            return None;
-        }
-        let deepest = self.trie.deepest(table.root, path);
         if table.has_regex {
             let mut best = None;
             let mut node = deepest;

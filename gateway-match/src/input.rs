@@ -79,8 +79,8 @@ impl<'a> Input<'a> {
     /// A plain HTTP request on port 80. A `?` in `path` starts the query.
     #[must_use]
     pub fn new(method: &'a Method, host: &'a str, path: &'a str, headers: &'a HeaderMap) -> Self {
-        let (path, query) = match path.split_once('?') {
-            Some((p, q)) => (p, Some(q)),
+        let (path, query) = match path.bytes().position(|b| b == b'?') {
+            Some(i) => (&path[..i], path.get(i + 1..)),
             None => (path, None),
         };
         Self {

@@ -137,6 +137,9 @@ fn check(source: &str, haystack: Haystack, size_limit: usize) -> Result<(), Buil
     let hir = parser
         .parse(source)
         .map_err(|e| BuildErrorKind::InvalidRegex(one_line(&e.to_string())))?;
+    if surely_small(source, size_limit) {
+        return Ok(());
+    }
     let anchored = Hir::concat(vec![Hir::look(Look::Start), hir, Hir::look(Look::End)]);
     let config = thompson::Config::new()
         .nfa_size_limit(Some(size_limit))
@@ -152,6 +155,32 @@ fn check(source: &str, haystack: Haystack, size_limit: usize) -> Result<(), Buil
             None => Err(BuildErrorKind::InvalidRegex(one_line(&e.to_string()))),
         },
     }
+}
+
+/// A bound on the NFA bytes one byte of a pattern can compile to, when the
+/// pattern has no counted repetition and no Unicode class escape: the
+/// largest such piece is a single any-character class (`.`, `[^x]`), whose
+/// UTF-8 automaton takes well under a kilobyte.
+const NFA_BYTES_PER_PATTERN_BYTE: usize = 4096;
+
+/// The fixed part of an NFA's size (byte classes, start states, tables).
+const NFA_BASE_BYTES: usize = 16 << 10;
+
+/// Whether the NFA of `source` surely fits in `limit` bytes, so that
+/// compiling it to find out can be skipped. Only counted repetition (`{n}`,
+/// which copies its operand) and Unicode classes (`\w`, `\d`, `\s`, `\p{..}`
+/// and their negations, thousands of ranges) grow faster than the pattern;
+/// without them the NFA is at most [`NFA_BYTES_PER_PATTERN_BYTE`] per byte.
+fn surely_small(source: &str, limit: usize) -> bool {
+    source
+        .len()
+        .saturating_mul(NFA_BYTES_PER_PATTERN_BYTE)
+        .saturating_add(NFA_BASE_BYTES)
+        <= limit
+        && !source.contains('{')
+        && !source.as_bytes().windows(2).any(|w| {
+            w[0] == b'\\' && matches!(w[1], b'w' | b'W' | b'd' | b'D' | b's' | b'S' | b'p' | b'P')
+        })
 }
 
 /// The last non-empty line of a multi-line `regex-syntax` message (the
@@ -225,6 +254,39 @@ mod tests {
             Pattern::new("a)|(b", Haystack::Text, 1 << 20),
             Err(BuildErrorKind::InvalidRegex(_))
         ));
+    }
+
+    #[test]
+    fn the_size_shortcut_is_conservative() {
+        // Every pattern the shortcut lets through compiles within the limit.
+        for p in [
+            ".",
+            "[^a]",
+            "(?s).",
+            "(?i)[a-z]k",
+            "/a/.*/b[^/]+",
+            "(a|b)*c?",
+            r"\bx",
+        ] {
+            let limit = NFA_BASE_BYTES + p.len() * NFA_BYTES_PER_PATTERN_BYTE;
+            assert!(surely_small(p, limit), "{p}");
+            let hir = regex_syntax::parse(p).unwrap();
+            let nfa = thompson::Compiler::new()
+                .configure(
+                    thompson::Config::new()
+                        .nfa_size_limit(Some(limit))
+                        .shrink(false),
+                )
+                .build_from_hir(&Hir::concat(vec![
+                    Hir::look(Look::Start),
+                    hir,
+                    Hir::look(Look::End),
+                ]));
+            assert!(nfa.is_ok(), "{p}: {nfa:?}");
+        }
+        for p in ["a{3}", r"\w+", r"\pL", r"\D"] {
+            assert!(!surely_small(p, 1 << 30), "{p}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::host::{HostError, normalize_host};
 use crate::input::{Input, Scheme};
 use crate::matched::{Match, StreamMatch};
 use crate::path::{NormalizeOptions, PathError, normalize_path};
+use crate::table::PathKey;
 
 /// Router options. Setters take and return the value; unset options keep
 /// their documented default.
@@ -293,12 +294,12 @@ pub struct Stats {
     /// Match entries across all buckets (a match appears once per effective
     /// hostname of its route).
     pub entries: usize,
-    /// Exact paths, in hash maps.
+    /// Distinct exact paths (trie nodes with `Exact` entries).
     pub exact_paths: usize,
-    /// Segment trie nodes (prefixes and regex anchors).
+    /// Segment trie nodes (exact paths, prefixes and regex anchors).
     pub trie_nodes: usize,
-    /// Distinct path segments interned.
-    pub segments: usize,
+    /// Bytes of path segment text in the trie.
+    pub segment_bytes: usize,
     /// Distinct regular expressions.
     pub regexes: usize,
     /// Matches with method, header or query conditions.
@@ -313,18 +314,90 @@ pub struct Router {
     inner: Arc<Inner>,
 }
 
-/// Lower-cases `raw` into `buf` when it has upper-case letters, so that host
-/// normalisation does not allocate. Returns the text to normalise.
-#[inline]
-fn lower_in<'b>(raw: &'b str, buf: &'b mut [u8; 272]) -> &'b str {
-    if !raw.bytes().any(|b| b.is_ascii_uppercase()) || raw.len() > buf.len() {
-        return raw;
+/// Why a lookup failed, before the details are worked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Miss {
+    NoListener,
+    NoRule,
+    Misdirected,
+    BadHost,
+    BadPath,
+}
+
+/// The fast host check as a two-state automaton over bytes: state 0 is the
+/// start of a label, 1 inside a label, 2 reject. Labels are `a-z 0-9 - _`.
+static HOST_DFA: [[u8; 256]; 4] = {
+    let mut t = [[2u8; 256]; 4];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_' {
+            t[0][b] = 1;
+            t[1][b] = 1;
+        }
+        b += 1;
     }
-    let out = &mut buf[..raw.len()];
-    out.copy_from_slice(raw.as_bytes());
-    out.make_ascii_lowercase();
-    // Lower-casing ASCII keeps UTF-8 valid.
-    std::str::from_utf8(out).unwrap_or(raw)
+    t[1][b'.' as usize] = 0;
+    t
+};
+
+/// `raw` when it is a host name that normalisation would return unchanged:
+/// 1 to 253 bytes of `a-z 0-9 - _ .`, without an empty label or a trailing
+/// dot. The common case, checked in one pass.
+#[inline]
+fn normal_host(raw: &str) -> Option<&str> {
+    let bytes = raw.as_bytes();
+    if bytes.len() > crate::host::MAX_HOST_LEN {
+        return None;
+    }
+    let mut state = 0u8;
+    for &b in bytes {
+        // `& 3` lets the compiler drop the bounds check (states are 0..=2).
+        state = HOST_DFA[usize::from(state & 3)][usize::from(b)];
+    }
+    (state == 1).then_some(raw)
+}
+
+/// Calls `f` with the normalised host, allocating only when the host has
+/// upper-case letters and is too long for the stack buffer.
+#[inline]
+fn with_host<R>(raw: &str, f: impl FnOnce(&str) -> R) -> Result<R, HostError> {
+    match normal_host(raw) {
+        Some(host) => Ok(f(host)),
+        None => with_host_slow(raw, f),
+    }
+}
+
+#[inline(never)]
+fn with_host_slow<R>(raw: &str, f: impl FnOnce(&str) -> R) -> Result<R, HostError> {
+    let mut buf = [0u8; 272];
+    let lowered = if raw.len() <= buf.len() && raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        let out = &mut buf[..raw.len()];
+        out.copy_from_slice(raw.as_bytes());
+        out.make_ascii_lowercase();
+        // Lower-casing ASCII keeps UTF-8 valid.
+        std::str::from_utf8(out).unwrap_or(raw)
+    } else {
+        raw
+    };
+    let host = normalize_host(lowered)?;
+    Ok(f(&host))
+}
+
+/// Calls `f` with the normalised path, split for the trie walk; allocates
+/// only when normalisation changes the path.
+#[inline]
+fn with_path<R>(
+    raw: &str,
+    options: NormalizeOptions,
+    f: impl FnOnce(&PathKey<'_>) -> R,
+) -> Result<R, PathError> {
+    let mut key = PathKey::empty(raw);
+    if PathKey::normal_into(raw, &mut key) {
+        return Ok(f(&key));
+    }
+    let path: Cow<'_, str> = normalize_path(raw, options)?;
+    Ok(f(&PathKey::new(&path)))
 }
 
 impl Router {
@@ -348,14 +421,9 @@ impl Router {
             rules: i.rules.len(),
             buckets: i.buckets.len(),
             entries: i.entries.len(),
-            exact_paths: i
-                .buckets
-                .iter()
-                .filter_map(|b| b.http.as_ref())
-                .map(|h| h.exact.len())
-                .sum(),
+            exact_paths: i.trie.nodes.iter().filter(|n| !n.exact.is_empty()).count(),
             trie_nodes: i.trie.nodes.len(),
-            segments: i.trie.segment_count(),
+            segment_bytes: i.trie.text_len(),
             regexes: i.patterns.len(),
             predicates: i.predicates.len(),
         }
@@ -374,7 +442,7 @@ impl Router {
     #[must_use]
     #[inline]
     pub fn route_input(&self, input: &Input<'_>) -> Option<Match<'_>> {
-        self.try_route_input(input).ok()
+        self.lookup(input).ok()
     }
 
     /// The rule that wins for an HTTP or gRPC request, or why there is none.
@@ -383,55 +451,72 @@ impl Router {
     ///
     /// [`NoRoute`] says why no rule applies and which status to answer.
     pub fn try_route_input(&self, input: &Input<'_>) -> Result<Match<'_>, NoRoute> {
-        let inner = &*self.inner;
-        let mut host_buf = [0u8; 272];
-        let host =
-            normalize_host(lower_in(input.host, &mut host_buf)).map_err(NoRoute::InvalidHost)?;
-        let ports = inner.port(input.port).ok_or(NoRoute::NoListener)?;
-        let listener = match input.scheme {
-            Scheme::Http => *ports.http.best(&host).ok_or(NoRoute::NoListener)?,
-            Scheme::Https => {
-                let by_host = ports.https.best(&host);
-                match input.sni.filter(|s| !s.is_empty()) {
-                    None => *by_host.ok_or(NoRoute::NoListener)?,
-                    Some(sni) => {
-                        let mut sni_buf = [0u8; 272];
-                        let sni = normalize_host(lower_in(sni, &mut sni_buf))
-                            .map_err(|_| NoRoute::NoListener)?;
-                        let by_sni = *ports.https.best(&sni).ok_or(NoRoute::NoListener)?;
-                        if inner.config.detect_misdirected_value() {
-                            let by_host = *by_host.ok_or(NoRoute::NoListener)?;
-                            if by_host != by_sni {
-                                return Err(NoRoute::Misdirected);
-                            }
-                        }
-                        by_sni
-                    }
+        self.lookup(input).map_err(|miss| match miss {
+            Miss::NoListener => NoRoute::NoListener,
+            Miss::NoRule => NoRoute::NoRule,
+            Miss::Misdirected => NoRoute::Misdirected,
+            Miss::BadHost => match normalize_host(input.host) {
+                Err(e) => NoRoute::InvalidHost(e),
+                Ok(_) => NoRoute::NoListener,
+            },
+            Miss::BadPath => {
+                match normalize_path(input.path, self.inner.config.path_options_value()) {
+                    Err(e) => NoRoute::InvalidPath(e),
+                    Ok(_) => NoRoute::NoRule,
                 }
             }
-        };
-        let path: Cow<'_, str> = normalize_path(input.path, inner.config.path_options_value())
-            .map_err(NoRoute::InvalidPath)?;
-        let grpc = if input.is_grpc() {
-            compiled::grpc_parts(&path)
-        } else {
-            None
-        };
-        let request = compiled::Request {
-            method: input.method,
-            headers: input.headers,
-            query: input.query,
-            path: &path,
-            grpc,
-        };
-        let entry = inner
-            .lookup(listener, &host, &request)
-            .ok_or(NoRoute::NoRule)?;
-        let rule = inner
-            .rules
-            .get(entry.rule as usize)
-            .ok_or(NoRoute::NoRule)?;
-        Match::new(inner, rule, entry.matched).ok_or(NoRoute::NoRule)
+        })
+    }
+
+    /// The lookup itself, with an error small enough to return in registers.
+    #[inline]
+    fn lookup(&self, input: &Input<'_>) -> Result<Match<'_>, Miss> {
+        let inner = &*self.inner;
+        with_host(input.host, |host| {
+            let ports = inner.port(input.port).ok_or(Miss::NoListener)?;
+            let listener = match input.scheme {
+                Scheme::Http => *ports.http.best(host).ok_or(Miss::NoListener)?,
+                Scheme::Https => {
+                    let by_host = ports.https.best(host).copied();
+                    match input.sni.filter(|s| !s.is_empty()) {
+                        None => by_host.ok_or(Miss::NoListener)?,
+                        Some(sni) => {
+                            let by_sni = with_host(sni, |sni| ports.https.best(sni).copied())
+                                .ok()
+                                .flatten()
+                                .ok_or(Miss::NoListener)?;
+                            if inner.config.detect_misdirected_value()
+                                && by_host.ok_or(Miss::NoListener)? != by_sni
+                            {
+                                return Err(Miss::Misdirected);
+                            }
+                            by_sni
+                        }
+                    }
+                }
+            };
+            with_path(input.path, inner.config.path_options_value(), |key| {
+                let path = key.path;
+                let grpc = if input.is_grpc() {
+                    compiled::grpc_parts(path)
+                } else {
+                    None
+                };
+                let request = compiled::Request {
+                    method: input.method,
+                    headers: input.headers,
+                    query: input.query,
+                    path,
+                    key,
+                    grpc,
+                };
+                let entry = inner.lookup(listener, host, &request).ok_or(Miss::NoRule)?;
+                let rule = inner.rules.get(entry.rule as usize).ok_or(Miss::NoRule)?;
+                Match::new(inner, rule, entry.matched).ok_or(Miss::NoRule)
+            })
+            .unwrap_or(Err(Miss::BadPath))
+        })
+        .unwrap_or(Err(Miss::BadHost))
     }
 
     /// The route that wins for a TLS stream with this server name on `port`:
@@ -443,12 +528,14 @@ impl Router {
     pub fn route_tls(&self, port: u16, sni: &str) -> Option<StreamMatch<'_>> {
         let inner = &*self.inner;
         let ports = inner.port(port)?;
-        let mut buf = [0u8; 272];
-        let sni = normalize_host(lower_in(sni, &mut buf)).ok()?;
-        let li = *ports.tls.best(&sni)?;
-        let table = inner.tables.get(li as usize)?;
-        let &(position, rule) = table.tls.candidates(&sni).find_map(|v| v.first())?;
-        self.stream_match(li, position, rule)
+        with_host(sni, |sni| {
+            let li = *ports.tls.best(sni)?;
+            let table = inner.tables.get(li as usize)?;
+            let &(position, rule) = table.tls.find_map(sni, |v| v.first())?;
+            self.stream_match(li, position, rule)
+        })
+        .ok()
+        .flatten()
     }
 
     /// The route that wins for a TCP connection on `port`: the oldest TCPRoute
@@ -507,10 +594,31 @@ mod tests {
     }
 
     #[test]
-    fn hosts_lower_case_without_allocating() {
-        let mut buf = [0u8; 272];
-        assert_eq!(lower_in("Foo.COM:80", &mut buf), "foo.com:80");
-        let mut buf = [0u8; 272];
-        assert_eq!(lower_in("foo.com", &mut buf), "foo.com");
+    fn fast_host_check_agrees_with_normalisation() {
+        for raw in [
+            "foo.com",
+            "Foo.com",
+            "foo.com.",
+            "foo..com",
+            ".foo",
+            "a",
+            "",
+            "foo.com:80",
+            "[::1]",
+            "a_b.c-d",
+            "a b",
+            "é.com",
+            "1.2.3.4",
+        ] {
+            if let Some(fast) = normal_host(raw) {
+                assert_eq!(normalize_host(raw).as_deref(), Ok(fast), "{raw}");
+            }
+            let slow = with_host(raw, str::to_owned).ok();
+            assert_eq!(
+                slow.as_deref(),
+                normalize_host(raw).ok().as_deref(),
+                "{raw}"
+            );
+        }
     }
 }

@@ -27,21 +27,36 @@ impl FastHasher {
     }
 }
 
+/// The bytes of a slice shorter than 8 as one word, without a copy loop:
+/// two overlapping 4-byte loads, or the first, middle and last byte. Every
+/// byte is read, so two slices of the same length give the same word only
+/// when they are equal.
+#[inline]
+fn tail_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    if n >= 4 {
+        let lo = rest
+            .first_chunk::<4>()
+            .map_or(0, |c| u32::from_le_bytes(*c));
+        let hi = rest.last_chunk::<4>().map_or(0, |c| u32::from_le_bytes(*c));
+        u64::from(lo) | (u64::from(hi) << 32)
+    } else if n > 0 {
+        u64::from(rest[0]) | (u64::from(rest[n / 2]) << 8) | (u64::from(rest[n - 1]) << 16)
+    } else {
+        0
+    }
+}
+
 impl Hasher for FastHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+        let mut rest = bytes;
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            self.add(u64::from_le_bytes(*word));
+            rest = tail;
         }
-        let rest = chunks.remainder();
-        let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
-        // The length byte keeps "a" and "a\0" apart.
-        word[7] ^= rest.len() as u8;
-        self.add(u64::from_le_bytes(word));
+        // The length keeps "a" and "a\0" apart.
+        self.add(tail_word(rest) ^ ((bytes.len() as u64) << 56));
     }
 
     #[inline]
@@ -74,6 +89,27 @@ impl Hasher for FastHasher {
     }
 }
 
+/// Whether two short byte strings are equal, compared inline (a call to
+/// `memcmp` costs more than the comparison for path segments).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a, mut b) = (a, b);
+    while let (Some((x, rest_a)), Some((y, rest_b))) =
+        (a.split_first_chunk::<8>(), b.split_first_chunk::<8>())
+    {
+        if x != y {
+            return false;
+        }
+        a = rest_a;
+        b = rest_b;
+    }
+    // Equal lengths below 8: `tail_word` reads every byte.
+    tail_word(a) == tail_word(b)
+}
+
 /// A hash map with [`FastHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
@@ -96,6 +132,123 @@ impl Span {
     }
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// One step of FNV-1a: cheap enough to run over every byte of a request
+/// path or host once, and to extend a prefix's hash to a longer prefix.
+#[inline]
+fn fnv(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+}
+
+/// The slot a hash starts probing at in a table of `2^bits` slots
+/// (Fibonacci hashing spreads FNV's weak high bits).
+#[inline]
+fn home(hash: u64, mask: usize) -> usize {
+    (hash.wrapping_mul(SEED) >> 32) as usize & mask
+}
+
+#[derive(Debug, Clone, Copy)]
+struct StrSlot {
+    hash: u64,
+    /// [`NONE`] for an empty slot.
+    value: u32,
+    start: u32,
+    len: u32,
+}
+
+const EMPTY_STR_SLOT: StrSlot = StrSlot {
+    hash: 0,
+    value: NONE,
+    start: 0,
+    len: 0,
+};
+
+/// A map from strings to `u32`, built once and read with request data:
+/// open addressing with linear probing, FNV-1a hashes kept in the slots,
+/// keys in one text buffer, and the key comparison inline (no `memcmp`
+/// call). A lookup costs one pass over the key and usually one probe.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StrMap {
+    slots: Vec<StrSlot>,
+    used: usize,
+    text: String,
+}
+
+impl StrMap {
+    fn hash(key: &[u8]) -> u64 {
+        key.iter().fold(FNV_OFFSET, |h, &b| fnv(h, b))
+    }
+
+    /// The value for `key`.
+    #[inline]
+    pub(crate) fn get(&self, key: &str) -> Option<u32> {
+        if self.used == 0 {
+            return None;
+        }
+        let key = key.as_bytes();
+        let hash = Self::hash(key);
+        let mask = self.slots.len() - 1;
+        let text = self.text.as_bytes();
+        let mut i = home(hash, mask);
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.value == NONE {
+                return None;
+            }
+            if slot.hash == hash
+                && text
+                    .get(slot.start as usize..(slot.start + slot.len) as usize)
+                    .is_some_and(|t| same_bytes(t, key))
+            {
+                return Some(slot.value);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn place(slots: &mut [StrSlot], slot: StrSlot) {
+        let mask = slots.len() - 1;
+        let mut i = home(slot.hash, mask);
+        while slots[i].value != NONE {
+            i = (i + 1) & mask;
+        }
+        slots[i] = slot;
+    }
+
+    /// Inserts `key` with `value` unless the key is present; returns the
+    /// value in the map afterwards.
+    pub(crate) fn insert(&mut self, key: &str, value: u32) -> u32 {
+        if let Some(existing) = self.get(key) {
+            return existing;
+        }
+        if (self.used + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(8);
+            let old = std::mem::replace(&mut self.slots, vec![EMPTY_STR_SLOT; size]);
+            for slot in old.into_iter().filter(|s| s.value != NONE) {
+                Self::place(&mut self.slots, slot);
+            }
+        }
+        let slot = StrSlot {
+            hash: Self::hash(key.as_bytes()),
+            value,
+            start: u32::try_from(self.text.len()).unwrap_or(NONE),
+            len: u32::try_from(key.len()).unwrap_or(0),
+        };
+        self.text.push_str(key);
+        Self::place(&mut self.slots, slot);
+        self.used += 1;
+        value
+    }
+
+    /// Whether the map is empty.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.used == 0
+    }
+}
+
 /// Hostnames to values, visited from the most to the least specific for a
 /// request host: the exact hostname, then wildcards by decreasing suffix
 /// length (`*.a.example.com` before `*.example.com`), then the value for
@@ -106,16 +259,18 @@ impl Span {
 /// wildcards that can match are looked up (one hash per label).
 #[derive(Debug, Clone)]
 pub(crate) struct HostIndex<T> {
-    exact: FastMap<Box<str>, T>,
-    wildcard: FastMap<Box<str>, T>,
+    exact: StrMap,
+    wildcard: StrMap,
+    values: Vec<T>,
     any: Option<T>,
 }
 
 impl<T> Default for HostIndex<T> {
     fn default() -> Self {
         Self {
-            exact: FastMap::default(),
-            wildcard: FastMap::default(),
+            exact: StrMap::default(),
+            wildcard: StrMap::default(),
+            values: Vec::new(),
             any: None,
         }
     }
@@ -155,11 +310,19 @@ impl<T> HostIndex<T> {
         key: &HostKey,
         make: impl FnOnce() -> T,
     ) -> &mut T {
-        match key {
-            HostKey::Exact(name) => self.exact.entry(name.clone()).or_insert_with(make),
-            HostKey::Wildcard(suffix) => self.wildcard.entry(suffix.clone()).or_insert_with(make),
-            HostKey::Any => self.any.get_or_insert_with(make),
+        let (map, name) = match key {
+            HostKey::Exact(name) => (&mut self.exact, name),
+            HostKey::Wildcard(suffix) => (&mut self.wildcard, suffix),
+            HostKey::Any => return self.any.get_or_insert_with(make),
+        };
+        let next = u32::try_from(self.values.len()).unwrap_or(NONE);
+        let index = map.insert(name, next) as usize;
+        if index >= self.values.len() {
+            self.values.push(make());
         }
+        // Not empty: a value was there or was just pushed.
+        let last = self.values.len() - 1;
+        &mut self.values[index.min(last)]
     }
 
     /// Inserts `value` for `key` unless a value is already there; returns
@@ -175,108 +338,76 @@ impl<T> HostIndex<T> {
 
     /// Calls `f` on every value.
     pub(crate) fn for_each_value_mut(&mut self, mut f: impl FnMut(&mut T)) {
-        self.exact.values_mut().for_each(&mut f);
-        self.wildcard.values_mut().for_each(&mut f);
+        self.values.iter_mut().for_each(&mut f);
         self.any.iter_mut().for_each(f);
     }
 
     /// Every value, in no particular order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
-        self.exact
-            .values()
-            .chain(self.wildcard.values())
-            .chain(self.any.iter())
+        self.values.iter().chain(self.any.iter())
     }
 
-    /// The values whose hostname matches `host` (normalised: lower case, no
-    /// port, no trailing dot), most specific first.
-    pub(crate) fn candidates<'s, 'h>(&'s self, host: &'h str) -> Candidates<'s, 'h, T> {
-        Candidates {
-            index: self,
-            host,
-            stage: Stage::Exact,
+    #[inline]
+    fn value(&self, index: u32) -> Option<&T> {
+        self.values.get(index as usize)
+    }
+
+    /// Calls `f` on the values whose hostname matches `host` (normalised:
+    /// lower case, no port, no trailing dot), most specific first, until it
+    /// returns `Some`. Allocation-free; skips the maps that are empty.
+    #[inline]
+    pub(crate) fn find_map<'s, R>(
+        &'s self,
+        host: &str,
+        mut f: impl FnMut(&'s T) -> Option<R>,
+    ) -> Option<R> {
+        if !self.exact.is_empty()
+            && let Some(v) = self.exact.get(host).and_then(|i| self.value(i))
+            && let Some(r) = f(v)
+        {
+            return Some(r);
         }
+        if !self.wildcard.is_empty() {
+            let bytes = host.as_bytes();
+            let mut from = 0;
+            while let Some(dot) = bytes
+                .get(from..)
+                .and_then(|t| t.iter().position(|&b| b == b'.'))
+            {
+                let next = from + dot + 1;
+                // A label must stand in front of the suffix.
+                if dot > 0
+                    && let Some(v) = host
+                        .get(next..)
+                        .and_then(|suffix| self.wildcard.get(suffix))
+                        .and_then(|i| self.value(i))
+                    && let Some(r) = f(v)
+                {
+                    return Some(r);
+                }
+                from = next;
+            }
+        }
+        self.any.as_ref().and_then(f)
     }
 
     /// The most specific value whose hostname matches `host`.
+    #[inline]
     pub(crate) fn best(&self, host: &str) -> Option<&T> {
-        self.candidates(host).next()
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Stage {
-    Exact,
-    /// Next byte offset of `host` to search for a `.` from.
-    Wildcard(usize),
-    Any,
-    Done,
-}
-
-/// Iterator over the matching values of a [`HostIndex`], most specific
-/// first. Allocation-free.
-#[derive(Debug)]
-pub(crate) struct Candidates<'s, 'h, T> {
-    index: &'s HostIndex<T>,
-    host: &'h str,
-    stage: Stage,
-}
-
-impl<'s, T> Iterator for Candidates<'s, '_, T> {
-    type Item = &'s T;
-
-    fn next(&mut self) -> Option<&'s T> {
-        loop {
-            match self.stage {
-                Stage::Exact => {
-                    self.stage = if self.index.wildcard.is_empty() {
-                        Stage::Any
-                    } else {
-                        Stage::Wildcard(0)
-                    };
-                    if let Some(v) = self.index.exact.get(self.host) {
-                        return Some(v);
-                    }
-                }
-                Stage::Wildcard(from) => {
-                    let rest = self.host.get(from..).unwrap_or("");
-                    match rest.find('.') {
-                        None => self.stage = Stage::Any,
-                        Some(dot) => {
-                            let next = from + dot + 1;
-                            self.stage = Stage::Wildcard(next);
-                            // A label must stand in front of the suffix.
-                            if dot == 0 {
-                                continue;
-                            }
-                            if let Some(v) =
-                                self.index.wildcard.get(self.host.get(next..).unwrap_or(""))
-                            {
-                                return Some(v);
-                            }
-                        }
-                    }
-                }
-                Stage::Any => {
-                    self.stage = Stage::Done;
-                    if let Some(v) = &self.index.any {
-                        return Some(v);
-                    }
-                }
-                Stage::Done => return None,
-            }
-        }
+        self.find_map(host, Some)
     }
 }
 
 /// Id of the "no node" / "no predicate" sentinel.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// One node of the path segment trie: a path prefix such as `/a/b`.
+/// One node of the path segment trie: a path such as `/a/b`.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
     /// The parent node, [`NONE`] for a root.
     pub(crate) parent: u32,
+    /// `Exact` entries whose value is this node's path.
+    pub(crate) exact: Span,
     /// `PathPrefix` entries whose (trimmed) value is this node's path.
     pub(crate) prefix: Span,
     /// `RegularExpression` entries whose literal prefix holds this node's
@@ -284,13 +415,166 @@ pub(crate) struct Node {
     pub(crate) regex: Span,
 }
 
-/// The segment tries of every bucket, sharing one segment interner and one
-/// child map: a child is found by `(parent node, segment id)`.
+/// One slot of the child table.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The FNV-1a hash of the root and the whole path down to the child.
+    hash: u64,
+    /// [`NONE`] for an empty slot.
+    parent: u32,
+    child: u32,
+    /// The child's segment, as a range of the segment text.
+    start: u32,
+    len: u32,
+}
+
+const EMPTY_SLOT: Slot = Slot {
+    hash: 0,
+    parent: NONE,
+    child: NONE,
+    start: 0,
+    len: 0,
+};
+
+/// The segment tries of every bucket, sharing one child table: an open
+/// addressing table keyed by `(parent node, segment)` and hashed by the
+/// FNV-1a hash of the path from the root, which a walk down the request
+/// path extends byte by byte, so the whole walk reads each byte of the path
+/// once and makes one probe per segment.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Trie {
     pub(crate) nodes: Vec<Node>,
-    segments: FastMap<Box<str>, u32>,
-    children: FastMap<(u32, u32), u32>,
+    slots: Vec<Slot>,
+    used: usize,
+    text: String,
+}
+
+/// The slot hash of a path (hashed without its leading `/`) under `root`.
+#[inline]
+fn under(root: u32, hash: u64) -> u64 {
+    hash ^ u64::from(root).wrapping_mul(SEED)
+}
+
+/// How many segments a [`PathKey`] records; deeper segments are hashed
+/// during the walk.
+const KEY_SEGMENTS: usize = 8;
+
+/// The fast path check as a two-state automaton over the bytes after the
+/// first `/`: state 0 follows a `/`, 1 is inside a segment, 2 rejects.
+/// Segments are letters, digits, `-`, `_`, `~`, and `.` anywhere but first
+/// (so no dot segments), and `//` is rejected: such a path is normal for
+/// every [`NormalizeOptions`](crate::path::NormalizeOptions).
+static PATH_DFA: [[u8; 256]; 4] = {
+    let mut t = [[2u8; 256]; 4];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'~' {
+            t[0][b] = 1;
+            t[1][b] = 1;
+        }
+        b += 1;
+    }
+    t[1][b'.' as usize] = 1;
+    t[1][b'/' as usize] = 0;
+    t
+};
+
+/// A normalised request path split into segments, with the FNV-1a hash of
+/// each prefix, computed in one pass and shared by every bucket the request
+/// visits.
+#[derive(Debug, Clone)]
+pub(crate) struct PathKey<'a> {
+    /// The normalised path.
+    pub(crate) path: &'a str,
+    count: u8,
+    /// Whether every segment is recorded.
+    all: bool,
+    /// Where each recorded segment ends in `path`.
+    ends: [u32; KEY_SEGMENTS],
+    /// The hash of the path (without its leading `/`) up to that end.
+    hashes: [u64; KEY_SEGMENTS],
+}
+
+impl<'a> PathKey<'a> {
+    /// A key with no segments (the key of `/`).
+    pub(crate) fn empty(path: &'a str) -> Self {
+        Self {
+            path,
+            count: 0,
+            all: true,
+            ends: [0; KEY_SEGMENTS],
+            hashes: [0; KEY_SEGMENTS],
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, end: usize, hash: u64) {
+        let i = usize::from(self.count);
+        if i < KEY_SEGMENTS {
+            self.ends[i] = u32::try_from(end).unwrap_or(u32::MAX);
+            self.hashes[i] = hash;
+            self.count += 1;
+        } else {
+            self.all = false;
+        }
+    }
+
+    /// The key of a path that is already normalised.
+    pub(crate) fn new(path: &'a str) -> Self {
+        let mut key = Self::empty(path);
+        let rest = path.as_bytes().get(1..).unwrap_or_default();
+        let mut hash = FNV_OFFSET;
+        for (i, &b) in rest.iter().enumerate() {
+            if b == b'/' {
+                key.record(i + 1, hash);
+            }
+            hash = fnv(hash, b);
+        }
+        if !rest.is_empty() {
+            key.record(path.len(), hash);
+        }
+        key
+    }
+
+    /// Fills the key of `raw` when normalisation would leave it unchanged,
+    /// found by a conservative check run in the same pass as the hashing;
+    /// returns `false` when `raw` needs normalising first. Filled in place,
+    /// as the key is too big to return cheaply.
+    #[inline]
+    pub(crate) fn normal_into(raw: &'a str, key: &mut Self) -> bool {
+        let bytes = raw.as_bytes();
+        if bytes.first() != Some(&b'/') {
+            return false;
+        }
+        *key = Self::empty(raw);
+        let rest = &bytes[1..];
+        let mut state = 0u8;
+        let mut hash = FNV_OFFSET;
+        for (i, &b) in rest.iter().enumerate() {
+            // `& 3` lets the compiler drop the bounds check (states are 0..=2).
+            state = PATH_DFA[usize::from(state & 3)][usize::from(b)];
+            if b == b'/' {
+                key.record(i + 1, hash);
+            }
+            hash = fnv(hash, b);
+        }
+        if state == 2 {
+            return false;
+        }
+        if !rest.is_empty() {
+            key.record(raw.len(), hash);
+        }
+        true
+    }
+}
+
+/// The segments of a normalised path (`/a/b` gives `a`, `b`; `/` none;
+/// `/a/` gives `a` and an empty segment).
+pub(crate) fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let rest = path.strip_prefix('/').unwrap_or(path);
+    let none = rest.is_empty();
+    rest.split('/').filter(move |_| !none)
 }
 
 impl Trie {
@@ -303,49 +587,120 @@ impl Trie {
         let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
         self.nodes.push(Node {
             parent,
+            exact: Span::EMPTY,
             prefix: Span::EMPTY,
             regex: Span::EMPTY,
         });
         id
     }
 
+    /// The child of `parent` for `segment`, whose path hash is `hash`.
+    #[inline]
+    fn child(&self, parent: u32, hash: u64, segment: &[u8]) -> Option<u32> {
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let text = self.text.as_bytes();
+        let mut i = home(hash, mask);
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.parent == NONE {
+                return None;
+            }
+            if slot.hash == hash
+                && slot.parent == parent
+                && text
+                    .get(slot.start as usize..(slot.start + slot.len) as usize)
+                    .is_some_and(|t| same_bytes(t, segment))
+            {
+                return Some(slot.child);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn place(slots: &mut [Slot], slot: Slot) {
+        let mask = slots.len() - 1;
+        let mut i = home(slot.hash, mask);
+        while slots[i].parent != NONE {
+            i = (i + 1) & mask;
+        }
+        slots[i] = slot;
+    }
+
+    fn add_child(&mut self, parent: u32, hash: u64, segment: &str) -> u32 {
+        if (self.used + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(16);
+            let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
+            for slot in old.into_iter().filter(|s| s.parent != NONE) {
+                Self::place(&mut self.slots, slot);
+            }
+        }
+        let child = self.push(parent);
+        let slot = Slot {
+            hash,
+            parent,
+            child,
+            start: u32::try_from(self.text.len()).unwrap_or(NONE),
+            len: u32::try_from(segment.len()).unwrap_or(0),
+        };
+        self.text.push_str(segment);
+        Self::place(&mut self.slots, slot);
+        self.used += 1;
+        child
+    }
+
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
         let mut node = root;
-        for segment in segments {
-            let next_id = u32::try_from(self.segments.len()).unwrap_or(NONE);
-            let seg = *self.segments.entry(segment.into()).or_insert(next_id);
-            node = match self.children.get(&(node, seg)) {
-                Some(&child) => child,
-                None => {
-                    let child = self.push(node);
-                    self.children.insert((node, seg), child);
-                    child
-                }
+        let mut hash = FNV_OFFSET;
+        for (i, segment) in segments.enumerate() {
+            if i > 0 {
+                hash = fnv(hash, b'/');
+            }
+            hash = segment.bytes().fold(hash, fnv);
+            let slot_hash = under(root, hash);
+            node = match self.child(node, slot_hash, segment.as_bytes()) {
+                Some(child) => child,
+                None => self.add_child(node, slot_hash, segment),
             };
         }
         node
     }
 
-    /// The deepest node under `root` reached by the segments of `path` (a
-    /// normalised path starting with `/`).
+    /// The deepest node under `root` reached by the segments of `key`, and
+    /// whether it is the node of the whole path.
     #[inline]
-    pub(crate) fn deepest(&self, root: u32, path: &str) -> u32 {
+    pub(crate) fn deepest(&self, root: u32, key: &PathKey<'_>) -> (u32, bool) {
+        let bytes = key.path.as_bytes();
         let mut node = root;
-        let rest = path.strip_prefix('/').unwrap_or(path);
-        if rest.is_empty() {
-            return node;
+        let mut start = 1;
+        let count = usize::from(key.count);
+        for (&end, &hash) in key.ends.iter().zip(&key.hashes).take(count) {
+            let end = end as usize;
+            match bytes
+                .get(start..end)
+                .and_then(|segment| self.child(node, under(root, hash), segment))
+            {
+                Some(child) => node = child,
+                None => return (node, false),
+            }
+            start = end + 1;
         }
-        for segment in rest.split('/') {
-            let Some(&seg) = self.segments.get(segment) else {
-                break;
-            };
-            match self.children.get(&(node, seg)) {
-                Some(&child) => node = child,
-                None => break,
+        if key.all {
+            return (node, true);
+        }
+        // Deeper than the key records: hash on from the last prefix.
+        let mut hash = key.hashes[KEY_SEGMENTS - 1];
+        for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
+            hash = segment.iter().fold(fnv(hash, b'/'), |h, &b| fnv(h, b));
+            match self.child(node, under(root, hash), segment) {
+                Some(child) => node = child,
+                None => return (node, false),
             }
         }
-        node
+        (node, true)
     }
 
     /// The node with this id.
@@ -354,9 +709,15 @@ impl Trie {
         self.nodes.get(id as usize)
     }
 
-    /// How many distinct path segments are interned.
-    pub(crate) fn segment_count(&self) -> usize {
-        self.segments.len()
+    /// Bytes of segment text stored.
+    pub(crate) fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Trims spare capacity after building.
+    pub(crate) fn shrink(&mut self) {
+        self.nodes.shrink_to_fit();
+        self.text.shrink_to_fit();
     }
 }
 
@@ -380,12 +741,17 @@ mod tests {
             Some("a.b.example.com"),
             Some("*.b.example.com"),
         ]);
-        let got: Vec<usize> = index.candidates("a.b.example.com").copied().collect();
-        assert_eq!(got, vec![2, 3, 1, 0]);
-        let got: Vec<usize> = index.candidates("example.com").copied().collect();
-        assert_eq!(got, vec![0]);
-        let got: Vec<usize> = index.candidates("x.example.com").copied().collect();
-        assert_eq!(got, vec![1, 0]);
+        let all = |host: &str| {
+            let mut got = Vec::new();
+            index.find_map(host, |v| {
+                got.push(*v);
+                None::<()>
+            });
+            got
+        };
+        assert_eq!(all("a.b.example.com"), vec![2, 3, 1, 0]);
+        assert_eq!(all("example.com"), vec![0]);
+        assert_eq!(all("x.example.com"), vec![1, 0]);
     }
 
     #[test]
@@ -402,20 +768,103 @@ mod tests {
         let root = trie.add_root();
         let ab = trie.insert(root, ["a", "b"].into_iter());
         let a = trie.insert(root, ["a"].into_iter());
-        assert_eq!(trie.deepest(root, "/a/b/c"), ab);
-        assert_eq!(trie.deepest(root, "/a/bc"), a);
-        assert_eq!(trie.deepest(root, "/a"), a);
-        assert_eq!(trie.deepest(root, "/"), root);
-        assert_eq!(trie.deepest(root, "/x/a/b"), root);
+        let slash = trie.insert(root, ["a", ""].into_iter());
+        let walk = |root: u32, path: &str| trie.deepest(root, &PathKey::new(path));
+        assert_eq!(walk(root, "/a/b/c"), (ab, false));
+        assert_eq!(walk(root, "/a/b"), (ab, true));
+        assert_eq!(walk(root, "/a/bc"), (a, false));
+        assert_eq!(walk(root, "/a"), (a, true));
+        assert_eq!(walk(root, "/a/"), (slash, true));
+        assert_eq!(walk(root, "/"), (root, true));
+        assert_eq!(walk(root, "/x/a/b"), (root, false));
         let other = trie.add_root();
-        assert_eq!(trie.deepest(other, "/a/b"), other);
+        assert_eq!(trie.deepest(other, &PathKey::new("/a/b")), (other, false));
     }
 
     #[test]
-    fn hasher_distinguishes_lengths() {
+    fn deep_paths_walk_past_the_recorded_segments() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let deep: Vec<String> = (0..40).map(|i| format!("s{i}")).collect();
+        let end = trie.insert(root, deep.iter().map(String::as_str));
+        let path = format!("/{}", deep.join("/"));
+        assert_eq!(trie.deepest(root, &PathKey::new(&path)), (end, true));
+        assert_eq!(
+            trie.deepest(root, &PathKey::new(&format!("{path}/more"))),
+            (end, false)
+        );
+        let mut key = PathKey::empty("/");
+        assert!(PathKey::normal_into(&path, &mut key));
+        assert_eq!(trie.deepest(root, &key), (end, true));
+    }
+
+    #[test]
+    fn the_normal_key_agrees_with_normalisation() {
+        use crate::path::{NormalizeOptions, normalize_path};
+        let merge = NormalizeOptions::new().merge_slashes(true);
+        for raw in [
+            "/", "/a/b", "/a/b/", "/a//b", "/a/./b", "/a/../b", "/a/.b", "/a.b/c.", "/%41", "/a b",
+            "", "/~x", "/..", "/a/.", "a",
+        ] {
+            let mut key = PathKey::empty("/");
+            if PathKey::normal_into(raw, &mut key) {
+                assert_eq!(
+                    normalize_path(raw, NormalizeOptions::new()).as_deref(),
+                    Ok(key.path),
+                    "{raw}"
+                );
+                assert_eq!(normalize_path(raw, merge).as_deref(), Ok(key.path), "{raw}");
+                let plain = PathKey::new(raw);
+                assert_eq!(
+                    (key.count, key.ends, key.hashes),
+                    (plain.count, plain.ends, plain.hashes)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_child_table_grows_and_keeps_every_edge() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let names: Vec<String> = (0..1000).map(|i| format!("s{i}")).collect();
+        let ids: Vec<u32> = names
+            .iter()
+            .map(|n| trie.insert(root, [n.as_str()].into_iter()))
+            .collect();
+        for (n, id) in names.iter().zip(&ids) {
+            assert_eq!(
+                trie.deepest(root, &PathKey::new(&format!("/{n}/x"))),
+                (*id, false)
+            );
+        }
+        assert_eq!(segments("/").count(), 0);
+        assert_eq!(segments("/a/").collect::<Vec<_>>(), ["a", ""]);
+    }
+
+    #[test]
+    fn hasher_distinguishes_lengths_and_tails() {
         use std::hash::{BuildHasher, BuildHasherDefault};
         let b = BuildHasherDefault::<FastHasher>::default();
         assert_ne!(b.hash_one("a"), b.hash_one("a\0"));
         assert_ne!(b.hash_one("abcdefgh"), b.hash_one("abcdefgh\0"));
+        assert_ne!(b.hash_one("abcdefghi"), b.hash_one("abcdefghj"));
+        assert_ne!(b.hash_one("ab"), b.hash_one("ba"));
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..10_000 {
+            assert!(seen.insert(b.hash_one(format!("s{i}"))));
+        }
+        assert!(same_bytes(b"abc", b"abc"));
+        assert!(!same_bytes(b"abc", b"abd"));
+        assert!(!same_bytes(b"abc", b"ab"));
+        for (a, b) in [
+            ("abcdefghijk", "abcdefghijx"),
+            ("abcde", "abxde"),
+            ("ab", "ax"),
+            ("a", "b"),
+        ] {
+            assert!(same_bytes(a.as_bytes(), a.as_bytes()));
+            assert!(!same_bytes(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
     }
 }
