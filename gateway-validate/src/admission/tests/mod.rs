@@ -1,0 +1,1 @@
+//! Tests of the admission pass, one file per kind.
