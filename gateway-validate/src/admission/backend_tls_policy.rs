@@ -79,7 +79,7 @@ fn spec(_: Channel) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a BackendTLSPolicy.
 pub(crate) fn admit(policy: &BackendTlsPolicy, ctx: &mut Ctx<'_>) {

@@ -648,9 +648,14 @@ impl L4Schemas {
 
     /// The schema for the context's channel and version.
     pub(crate) fn get(&self, ctx: &Ctx<'_>) -> &Node {
-        match ctx.channel {
+        self.get_for(ctx.channel, ctx.version)
+    }
+
+    /// The schema for a channel and version.
+    pub(crate) fn get_for(&self, channel: Channel, version: &str) -> &Node {
+        match channel {
             Channel::Standard => &self.standard,
-            Channel::Experimental if ctx.version == "v1alpha2" => &self.experimental_v1alpha2,
+            Channel::Experimental if version == "v1alpha2" => &self.experimental_v1alpha2,
             Channel::Experimental => &self.experimental,
         }
     }

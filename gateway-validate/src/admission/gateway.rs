@@ -143,7 +143,7 @@ fn address_ip_format(m: &serde_json::Map<String, Value>, path: &str, ctx: &mut C
     }
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a defaulted Gateway.
 pub(crate) fn admit(gateway: &Gateway, ctx: &mut Ctx<'_>) {

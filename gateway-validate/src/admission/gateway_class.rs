@@ -35,7 +35,7 @@ fn spec(_: Channel) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a defaulted GatewayClass; `old` is the stored one on update.
 pub(crate) fn admit(class: &GatewayClass, old: Option<&GatewayClass>, ctx: &mut Ctx<'_>) {

@@ -101,7 +101,7 @@ fn spec(ch: Channel) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a defaulted GRPCRoute.
 pub(crate) fn admit(route: &GrpcRoute, ctx: &mut Ctx<'_>) {

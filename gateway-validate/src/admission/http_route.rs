@@ -367,7 +367,7 @@ fn spec(ch: Channel) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a defaulted HTTPRoute.
 pub(crate) fn admit(route: &HttpRoute, ctx: &mut Ctx<'_>) {

@@ -27,7 +27,7 @@ fn spec(_: Channel) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a defaulted ListenerSet.
 pub(crate) fn admit(set: &ListenerSet, ctx: &mut Ctx<'_>) {

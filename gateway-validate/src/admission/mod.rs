@@ -250,6 +250,28 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
 }
 
 
+/// The `spec` schema of a kind for a channel and version (tests).
+#[cfg(test)]
+pub(crate) fn schema_for(
+    kind: &str,
+    channel: crate::Channel,
+    version: &str,
+) -> Option<&'static schema::Node> {
+    Some(match kind {
+        "GatewayClass" => gateway_class::SCHEMA.get(channel),
+        "Gateway" => gateway::SCHEMA.get(channel),
+        "ListenerSet" => listener_set::SCHEMA.get(channel),
+        "HTTPRoute" => http_route::SCHEMA.get(channel),
+        "GRPCRoute" => grpc_route::SCHEMA.get(channel),
+        "ReferenceGrant" => reference_grant::SCHEMA.get(channel),
+        "BackendTLSPolicy" => backend_tls_policy::SCHEMA.get(channel),
+        "TLSRoute" => tls_route::SCHEMA.get_for(channel, version),
+        "TCPRoute" => tcp_route::SCHEMA.get_for(channel, version),
+        "UDPRoute" => udp_route::SCHEMA.get_for(channel, version),
+        _ => return None,
+    })
+}
+
 /// Checks a (defaulted) `spec` against a schema, at path `spec`.
 fn check_spec<T: Serialize>(spec: &T, node: &schema::Node, ctx: &mut Ctx<'_>) {
     // Serialising the typed spec cannot fail (string keys, no custom

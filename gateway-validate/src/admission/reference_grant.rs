@@ -35,7 +35,7 @@ fn spec(_: Channel) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
+pub(super) static SCHEMA: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(spec));
 
 /// Admission of a ReferenceGrant.
 pub(crate) fn admit(grant: &ReferenceGrant, ctx: &mut Ctx<'_>) {

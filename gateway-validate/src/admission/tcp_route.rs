@@ -20,7 +20,7 @@ fn spec(ch: Channel, v1alpha2: bool) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<L4Schemas> = LazyLock::new(|| L4Schemas::build(spec));
+pub(super) static SCHEMA: LazyLock<L4Schemas> = LazyLock::new(|| L4Schemas::build(spec));
 
 /// Admission of a defaulted TCPRoute.
 pub(crate) fn admit(route: &TcpRoute, ctx: &mut Ctx<'_>) {

@@ -42,7 +42,7 @@ fn spec(ch: Channel, v1alpha2: bool) -> Node {
     .into()
 }
 
-static SCHEMA: LazyLock<L4Schemas> = LazyLock::new(|| L4Schemas::build(spec));
+pub(super) static SCHEMA: LazyLock<L4Schemas> = LazyLock::new(|| L4Schemas::build(spec));
 
 /// Admission of a defaulted TLSRoute.
 pub(crate) fn admit(route: &TlsRoute, ctx: &mut Ctx<'_>) {
