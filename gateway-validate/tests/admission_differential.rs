@@ -58,6 +58,9 @@ fn load_crds(shared: &Path, channel: &str) -> Crds {
             let mut versions = BTreeMap::new();
             for v in doc["spec"]["versions"].as_array().into_iter().flatten() {
                 let schema = v["schema"]["openAPIV3Schema"].clone();
+                // Compile every rule up front, so the listing of the rules
+                // the crate cannot evaluate is complete.
+                compile_rules(&schema);
                 let json_schema = to_json_schema(&schema);
                 let validator = jsonschema::options()
                     .with_draft(jsonschema::Draft::Draft7)
@@ -198,6 +201,26 @@ fn default(v: &mut Value, s: &Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// Compiles (and caches) every CEL rule of a schema.
+fn compile_rules(s: &Value) {
+    for r in s
+        .get("x-kubernetes-validations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let _ = CEL.program(r["rule"].as_str().unwrap_or_default());
+    }
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        props.values().for_each(compile_rules);
+    }
+    for k in ["items", "additionalProperties"] {
+        if let Some(child) = s.get(k).filter(|c| c.is_object()) {
+            compile_rules(child);
+        }
     }
 }
 
@@ -468,33 +491,28 @@ static CRDS: LazyLock<Option<Both>> = LazyLock::new(|| {
     })
 });
 
-/// How many compared verdicts were rejections.
-static REJECTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-/// Compares the verdicts of one document in one channel; `Err` describes a
-/// disagreement. Documents our types cannot load are not compared.
-fn compare(doc: &Value, channel: Channel) -> Result<bool, String> {
+/// Compares the verdicts of one document in one channel: `Some(rejected)`
+/// when they agree, `None` when not compared (no corpus, or a document our
+/// types cannot load); `Err` describes a disagreement.
+fn compare(doc: &Value, channel: Channel) -> Result<Option<bool>, String> {
     let Some(both) = CRDS.as_ref() else {
-        return Ok(false);
+        return Ok(None);
     };
     let crds = match channel {
         Channel::Experimental => &both.experimental,
         _ => &both.standard,
     };
     let Ok(ours) = ours(doc, channel) else {
-        return Ok(false);
+        return Ok(None);
     };
     let theirs = reference(crds, doc);
-    if !theirs.is_empty() {
-        REJECTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
     if ours.is_empty() != theirs.is_empty() {
         return Err(format!(
             "{channel:?} verdicts differ for\n{}\nours: {ours:#?}\nCRD: {theirs:#?}",
             serde_json::to_string_pretty(doc).unwrap_or_default()
         ));
     }
-    Ok(true)
+    Ok(Some(!theirs.is_empty()))
 }
 
 fn report_skipped() {
@@ -513,21 +531,24 @@ fn report_skipped() {
 fn upstream_examples_and_real_world_agree_with_the_crds() {
     let Some(shared) = shared() else { return };
     let mut compared = 0;
+    let mut rejected = 0;
     let mut disagreements = Vec::new();
     for dir in ["gateway-api/examples", "real-world"] {
         for file in yaml_files(&shared.join(dir)) {
             for doc in documents(&file).iter().filter(|d| is_gateway_api(d)) {
                 for channel in [Channel::Standard, Channel::Experimental] {
                     match compare(doc, channel) {
-                        Ok(true) => compared += 1,
-                        Ok(false) => {}
+                        Ok(Some(r)) => {
+                            compared += 1;
+                            rejected += usize::from(r);
+                        }
+                        Ok(None) => {}
                         Err(e) => disagreements.push(format!("{}: {e}", file.display())),
                     }
                 }
             }
         }
     }
-    let rejected = REJECTED.load(std::sync::atomic::Ordering::Relaxed);
     println!("{compared} (object, channel) verdicts compared with the CRDs, {rejected} of them rejections");
     report_skipped();
     assert!(compared > 1000, "only {compared} comparisons");
@@ -538,4 +559,535 @@ fn upstream_examples_and_real_world_agree_with_the_crds() {
         disagreements.len(),
         disagreements.join("\n\n")
     );
+}
+
+// ---------------------------------------------------------------------------
+// Generated objects
+// ---------------------------------------------------------------------------
+
+mod generate {
+    //! Small vocabularies that mix valid and invalid values, so that about
+    //! half of the generated objects break some constraint or rule.
+
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    /// The first value (usually the valid one) four times in five, else any.
+    fn pick(values: &'static [&'static str]) -> impl Strategy<Value = Value> {
+        prop_oneof![
+            4 => Just(json!(values[0])),
+            1 => proptest::sample::select(values).prop_map(|s| json!(s)),
+        ]
+    }
+
+    /// Any of the values, uniformly.
+    fn any_of(values: &'static [&'static str]) -> impl Strategy<Value = Value> {
+        proptest::sample::select(values).prop_map(|s| json!(s))
+    }
+
+    /// An object from optional fields (absent when `None`).
+    fn object(fields: Vec<(&'static str, Option<Value>)>) -> Value {
+        let mut m = Map::new();
+        for (k, v) in fields {
+            if let Some(v) = v {
+                m.insert(k.to_owned(), v);
+            }
+        }
+        Value::Object(m)
+    }
+
+    fn opt<S: Strategy<Value = Value>>(s: S) -> impl Strategy<Value = Option<Value>> {
+        proptest::option::weighted(0.5, s)
+    }
+
+    fn small_list<S: Strategy<Value = Value>>(s: S, max: usize) -> impl Strategy<Value = Value> {
+        proptest::collection::vec(s, 0..=max).prop_map(Value::Array)
+    }
+
+    fn port() -> impl Strategy<Value = Value> {
+        prop_oneof![8 => Just(json!(80)), 4 => Just(json!(443)), 1 => Just(json!(0)), 1 => Just(json!(70000))]
+    }
+
+    fn parent_ref() -> impl Strategy<Value = Value> {
+        (
+            any_of(&["gw", "gw2"]),
+            opt(pick(&["default", "", "other", "Bad_NS"])),
+            opt(pick(&["http", "", "https", "Bad"])),
+            opt(prop_oneof![3 => Just(json!(80)), 1 => Just(json!(0)), 3 => Just(json!(443))]),
+            opt(pick(&["Gateway", "ListenerSet"])),
+        )
+            .prop_map(|(name, ns, section, port, kind)| {
+                object(vec![
+                    ("name", Some(name)),
+                    ("namespace", ns),
+                    ("sectionName", section),
+                    ("port", port),
+                    ("kind", kind),
+                ])
+            })
+    }
+
+    fn backend_ref() -> impl Strategy<Value = Value> {
+        (
+            any_of(&["svc", "other"]),
+            prop_oneof![6 => port().prop_map(Some), 1 => Just(None)],
+            opt(pick(&["", "example.com"])),
+            opt(pick(&["Service", "Bucket", "1bad"])),
+            opt(prop_oneof![8 => Just(json!(1)), 1 => Just(json!(-1)), 1 => Just(json!(2_000_000))]),
+        )
+            .prop_map(|(name, port, group, kind, weight)| {
+                object(vec![
+                    ("name", Some(name)),
+                    ("port", port),
+                    ("group", group),
+                    ("kind", kind),
+                    ("weight", weight),
+                ])
+            })
+    }
+
+    fn path_modifier() -> impl Strategy<Value = Value> {
+        (
+            pick(&["ReplaceFullPath", "ReplacePrefixMatch", "Other"]),
+            pick(&["/full", ""]),
+            proptest::bool::weighted(0.1),
+        )
+            .prop_map(|(t, value, both)| {
+                // Mostly the member of the type; sometimes both.
+                let full = t == "ReplaceFullPath" || both;
+                let prefix = t == "ReplacePrefixMatch" || both;
+                object(vec![
+                    ("type", Some(t)),
+                    ("replaceFullPath", full.then(|| value.clone())),
+                    ("replacePrefixMatch", prefix.then(|| value.clone())),
+                ])
+            })
+    }
+
+    fn header_filter() -> impl Strategy<Value = Value> {
+        let header = || {
+            (pick(&["x-a", "x-b", "bad:name"]), pick(&["v", " lead", "a  b"]))
+                .prop_map(|(n, v)| json!({"name": n, "value": v}))
+        };
+        (
+            opt(small_list(header(), 2)),
+            opt(small_list(header(), 2)),
+            opt(small_list(pick(&["x-a", "x-b"]), 2)),
+        )
+            .prop_map(|(set, add, remove)| {
+                object(vec![("set", set), ("add", add), ("remove", remove)])
+            })
+    }
+
+    fn mirror() -> impl Strategy<Value = Value> {
+        (
+            backend_ref(),
+            opt(prop_oneof![4 => Just(json!(50)), 1 => Just(json!(101))]),
+            opt((
+                prop_oneof![4 => Just(json!(1)), 1 => Just(json!(150))],
+                opt(prop_oneof![4 => Just(json!(100)), 1 => Just(json!(2))]),
+            )
+                .prop_map(|(n, d)| object(vec![("numerator", Some(n)), ("denominator", d)]))),
+        )
+            .prop_map(|(mut b, percent, fraction)| {
+                if let Some(m) = b.as_object_mut() {
+                    m.remove("weight");
+                }
+                object(vec![
+                    ("backendRef", Some(b)),
+                    ("percent", percent),
+                    ("fraction", fraction),
+                ])
+            })
+    }
+
+    fn cors() -> impl Strategy<Value = Value> {
+        (
+            opt(small_list(pick(&["https://a.example", "*", "ftp://x"]), 2)),
+            opt(small_list(pick(&["GET", "*", "FETCH"]), 2)),
+            opt(small_list(pick(&["x-h", "*"]), 2)),
+            opt(prop_oneof![1 => Just(json!(0)), 4 => Just(json!(5))]),
+        )
+            .prop_map(|(origins, methods, headers, max_age)| {
+                object(vec![
+                    ("allowOrigins", origins),
+                    ("allowMethods", methods),
+                    ("allowHeaders", headers),
+                    ("maxAge", max_age),
+                ])
+            })
+    }
+
+    /// An HTTPRoute filter whose members may or may not fit its type.
+    pub(super) fn http_filter(experimental: bool) -> impl Strategy<Value = Value> {
+        let types: &'static [&'static str] = if experimental {
+            &[
+                "RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror",
+                "RequestRedirect", "URLRewrite", "ExtensionRef", "CORS", "ExternalAuth",
+            ]
+        } else {
+            &[
+                "RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror",
+                "RequestRedirect", "URLRewrite", "ExtensionRef", "CORS",
+            ]
+        };
+        let auth = (
+            any_of(&["HTTP", "GRPC"]),
+            backend_ref(),
+            proptest::bool::weighted(0.15),
+        )
+            .prop_map(|(p, mut b, wrong)| {
+                if let Some(m) = b.as_object_mut() {
+                    m.remove("weight");
+                }
+                let grpc = (p == "GRPC") != wrong;
+                object(vec![
+                    ("protocol", Some(p)),
+                    ("backendRef", Some(b)),
+                    ("grpc", grpc.then(|| json!({"allowedHeaders": ["x-a"]}))),
+                    ("http", (!grpc).then(|| json!({"path": "/check"}))),
+                ])
+            });
+        (
+            proptest::sample::select(types),
+            prop_oneof![9 => Just(None), 1 => proptest::sample::select(types).prop_map(Some)],
+            header_filter(),
+            mirror(),
+            (opt(pick(&["http", "https"])), opt(path_modifier()), opt(prop_oneof![Just(json!(301)), Just(json!(304))])),
+            (opt(pick(&["b.example", "*.b"])), opt(path_modifier())),
+            cors(),
+            auth,
+        )
+            .prop_map(move |(t, other, h, m, redirect, rewrite, c, a)| {
+                let member = other.unwrap_or(t);
+                let member_of = |ty: &str| match ty {
+                    "RequestHeaderModifier" => ("requestHeaderModifier", h.clone()),
+                    "ResponseHeaderModifier" => ("responseHeaderModifier", h.clone()),
+                    "RequestMirror" => ("requestMirror", m.clone()),
+                    "RequestRedirect" => (
+                        "requestRedirect",
+                        object(vec![("scheme", redirect.0.clone()), ("path", redirect.1.clone()), ("statusCode", redirect.2.clone())]),
+                    ),
+                    "URLRewrite" => (
+                        "urlRewrite",
+                        object(vec![("hostname", rewrite.0.clone()), ("path", rewrite.1.clone())]),
+                    ),
+                    "ExtensionRef" => (
+                        "extensionRef",
+                        json!({"group": "example.com", "kind": "Filter", "name": "f"}),
+                    ),
+                    "CORS" => ("cors", c.clone()),
+                    _ => ("externalAuth", a.clone()),
+                };
+                // Mostly the member of the type; sometimes another one.
+                let (k, v) = member_of(member);
+                let mut f = json!({"type": t});
+                f[k] = v;
+                f
+            })
+    }
+
+    fn http_match() -> impl Strategy<Value = Value> {
+        (
+            opt((
+                opt(any_of(&["Exact", "PathPrefix", "RegularExpression"])),
+                opt(prop_oneof![
+                    6 => any_of(&["/", "/a", "/a/b%20c"]),
+                    1 => any_of(&["a", "/a//b", "/a/./b", "/a/..", "/%2f", "/a#b", "/a b", ""]),
+                ]),
+            )
+                .prop_map(|(t, v)| object(vec![("type", t), ("value", v)]))),
+            opt(small_list(
+                (pick(&["x-a", "x-b", "x:b"]), pick(&["v", " v"]))
+                    .prop_map(|(n, v)| json!({"name": n, "value": v})),
+                2,
+            )),
+            opt(pick(&["GET", "FETCH"])),
+        )
+            .prop_map(|(path, headers, method)| {
+                object(vec![("path", path), ("headers", headers), ("method", method)])
+            })
+    }
+
+    fn http_rule(experimental: bool) -> impl Strategy<Value = Value> {
+        (
+            opt(any_of(&["a", "b", "a", "Bad"])),
+            opt(small_list(http_match(), 2)),
+            opt(small_list(http_filter(experimental), 3)),
+            opt(small_list(
+                (backend_ref(), opt(small_list(http_filter(experimental), 2))).prop_map(
+                    |(mut b, filters)| {
+                        if let (Some(m), Some(f)) = (b.as_object_mut(), filters) {
+                            m.insert("filters".into(), f);
+                        }
+                        b
+                    },
+                ),
+                2,
+            )),
+            opt((pick(&["10s", "0s", "1m", "1d"]), any_of(&["5s", "20s", "1h"]))
+                .prop_map(|(r, b)| json!({"request": r, "backendRequest": b}))),
+            opt(Just(json!({"attempts": 2}))),
+            opt(prop_oneof![
+                1 => Just(json!({"cookieConfig": {"lifetimeType": "Permanent"}})),
+                1 => Just(json!({"type": "Header", "cookieConfig": {}})),
+                4 => Just(json!({"absoluteTimeout": "1h", "cookieConfig": {"lifetimeType": "Permanent"}})),
+            ]),
+        )
+            .prop_map(|(name, matches, filters, backends, timeouts, retry, session)| {
+                object(vec![
+                    ("name", name),
+                    ("matches", matches),
+                    ("filters", filters),
+                    ("backendRefs", backends),
+                    ("timeouts", timeouts),
+                    ("retry", retry),
+                    ("sessionPersistence", session),
+                ])
+            })
+    }
+
+    /// An HTTPRoute.
+    pub(super) fn http_route(experimental: bool) -> impl Strategy<Value = Value> {
+        (
+            opt(small_list(parent_ref(), 3)),
+            opt(small_list(pick(&["a.example", "*.a.example", "A.example", "*"]), 2)),
+            opt(proptest::collection::vec(http_rule(experimental), 0..=2).prop_map(Value::Array)),
+            pick(&["v1", "v1beta1"]),
+        )
+            .prop_map(|(parents, hostnames, rules, version)| {
+                json!({
+                    "apiVersion": format!("gateway.networking.k8s.io/{}", version.as_str().unwrap_or_default()),
+                    "kind": "HTTPRoute",
+                    "metadata": {"name": "r", "namespace": "default"},
+                    "spec": object(vec![("parentRefs", parents), ("hostnames", hostnames), ("rules", rules)]),
+                })
+            })
+    }
+
+    /// A GRPCRoute.
+    pub(super) fn grpc_route() -> impl Strategy<Value = Value> {
+        let method = (
+            opt(pick(&["Exact", "RegularExpression"])),
+            opt(pick(&["pkg.Svc", "pkg..Svc", ".a", "1x"])),
+            opt(pick(&["Get", "Get-It", "_x"])),
+        )
+            .prop_map(|(t, s, m)| object(vec![("type", t), ("service", s), ("method", m)]));
+        let filter = (
+            proptest::sample::select(&["RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "ExtensionRef"][..]),
+            proptest::bool::weighted(0.15),
+        )
+            .prop_map(|(t, wrong)| {
+                let member = match (t, wrong) {
+                    ("RequestHeaderModifier", false) => "requestHeaderModifier",
+                    ("ResponseHeaderModifier", false) | ("RequestMirror", true) => "responseHeaderModifier",
+                    ("ExtensionRef", false) | (_, true) => "extensionRef",
+                    _ => "requestMirror",
+                };
+                let mut f = json!({"type": t});
+                f[member] = match member {
+                    "extensionRef" => json!({"group": "", "kind": "K", "name": "n"}),
+                    "requestMirror" => json!({"backendRef": {"name": "m", "port": 80}}),
+                    _ => json!({"remove": ["x"]}),
+                };
+                f
+            });
+        let rule = (
+            opt(small_list(opt(method).prop_map(|m| object(vec![("method", m)])), 2)),
+            opt(small_list(filter, 3)),
+            opt(small_list(backend_ref(), 2)),
+            opt(any_of(&["a", "b", "c"])),
+        )
+            .prop_map(|(matches, filters, backends, name)| {
+                object(vec![
+                    ("matches", matches),
+                    ("filters", filters),
+                    ("backendRefs", backends),
+                    ("name", name),
+                ])
+            });
+        (opt(small_list(parent_ref(), 2)), opt(small_list(rule, 3))).prop_map(|(parents, rules)| {
+            json!({
+                "apiVersion": "gateway.networking.k8s.io/v1",
+                "kind": "GRPCRoute",
+                "metadata": {"name": "g", "namespace": "default"},
+                "spec": object(vec![("parentRefs", parents), ("rules", rules)]),
+            })
+        })
+    }
+
+    /// A Gateway.
+    pub(super) fn gateway() -> impl Strategy<Value = Value> {
+        let listener = (
+            any_of(&["a", "b", "c", "d", "e", "f"]),
+            prop_oneof![4 => Just(json!(80)), 4 => Just(json!(443)), 1 => Just(json!(0))],
+            any_of(&["HTTP", "HTTPS", "TLS", "TCP", "UDP", "example.com/x"]),
+            opt(any_of(&["a.example", "", "*.a.example"])),
+            opt(prop_oneof![
+                1 => Just(json!({})),
+                3 => Just(json!({"mode": "Passthrough"})),
+                3 => Just(json!({"certificateRefs": [{"name": "c"}]})),
+                1 => Just(json!({"options": {"k": "v"}})),
+            ]),
+        )
+            .prop_map(|(name, port, protocol, hostname, tls)| {
+                object(vec![
+                    ("name", Some(name)),
+                    ("port", Some(port)),
+                    ("protocol", Some(protocol)),
+                    ("hostname", hostname),
+                    ("tls", tls),
+                ])
+            });
+        let address = (
+            opt(any_of(&["IPAddress", "Hostname", "NamedAddress", "custom"])),
+            opt(any_of(&["10.0.0.1", "10.0.0.01", "::1", "a.example", "A.example"])),
+        )
+            .prop_map(|(t, v)| object(vec![("type", t), ("value", v)]));
+        let infra = opt(prop_oneof![
+            Just(json!({"labels": {"example.com/a": "b"}})),
+            Just(json!({"labels": {"Bad.com/a": "b"}})),
+            Just(json!({"annotations": {"a/b/c": "x"}})),
+        ]);
+        (
+            proptest::collection::vec(listener, 1..=2),
+            opt(small_list(address, 2)),
+            infra,
+            opt(pick(&["All", "Bogus"])),
+        )
+            .prop_map(|(listeners, addresses, infra, scope)| {
+                json!({
+                    "apiVersion": "gateway.networking.k8s.io/v1",
+                    "kind": "Gateway",
+                    "metadata": {"name": "gw", "namespace": "default"},
+                    "spec": object(vec![
+                        ("gatewayClassName", Some(json!("example"))),
+                        ("listeners", Some(Value::Array(listeners))),
+                        ("addresses", addresses),
+                        ("infrastructure", infra),
+                        ("defaultScope", scope),
+                    ]),
+                })
+            })
+    }
+
+    /// A TLSRoute or BackendTLSPolicy.
+    pub(super) fn tls_things() -> impl Strategy<Value = Value> {
+        let route = (
+            pick(&["v1", "v1alpha2", "v1alpha3"]),
+            opt(small_list(pick(&["a.example", "*.a.example", "10.0.0.1", "a.*.b"]), 2)),
+            prop_oneof![
+                4 => proptest::collection::vec(backend_ref(), 1..=2)
+                    .prop_map(|b| json!([{"backendRefs": b}])),
+                1 => proptest::collection::vec(
+                    proptest::collection::vec(backend_ref(), 0..=2)
+                        .prop_map(|b| json!({"backendRefs": b})),
+                    0..=2,
+                ).prop_map(Value::Array),
+            ],
+        )
+            .prop_map(|(version, hostnames, rules)| {
+                json!({
+                    "apiVersion": format!("gateway.networking.k8s.io/{}", version.as_str().unwrap_or_default()),
+                    "kind": "TLSRoute",
+                    "metadata": {"name": "t", "namespace": "default"},
+                    "spec": object(vec![("hostnames", hostnames), ("rules", Some(rules))]),
+                })
+            });
+        let target = (any_of(&["svc", "svc2"]), opt(any_of(&["a", "b"])))
+            .prop_map(|(n, s)| object(vec![("group", Some(json!(""))), ("kind", Some(json!("Service"))), ("name", Some(n)), ("sectionName", s)]));
+        let san = (any_of(&["Hostname", "URI"]), opt(pick(&["a.example", ""])), opt(pick(&["spiffe://a/b", ""])))
+            .prop_map(|(t, h, u)| object(vec![("type", Some(t)), ("hostname", h), ("uri", u)]));
+        let policy = (
+            proptest::collection::vec(target, 1..=3),
+            opt(Just(json!([{"group": "", "kind": "ConfigMap", "name": "ca"}]))),
+            opt(pick(&["System", ""])),
+            opt(small_list(san, 2)),
+        )
+            .prop_map(|(targets, refs, wk, sans)| {
+                json!({
+                    "apiVersion": "gateway.networking.k8s.io/v1",
+                    "kind": "BackendTLSPolicy",
+                    "metadata": {"name": "p", "namespace": "default"},
+                    "spec": {
+                        "targetRefs": targets,
+                        "validation": object(vec![
+                            ("hostname", Some(json!("svc.example"))),
+                            ("caCertificateRefs", refs),
+                            ("wellKnownCACertificates", wk),
+                            ("subjectAltNames", sans),
+                        ]),
+                    },
+                })
+            });
+        prop_oneof![route, policy]
+    }
+}
+
+/// Runs `strategy` for `PROPTEST_CASES` cases (default 256) in both channels.
+fn run_generated(name: &str, strategy: impl proptest::strategy::Strategy<Value = Value>) {
+    if CRDS.as_ref().is_none() {
+        return;
+    }
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    });
+    let compared = std::cell::Cell::new(0_usize);
+    let rejected = std::cell::Cell::new(0_usize);
+    let result = runner.run(&strategy, |doc| {
+        for channel in [Channel::Standard, Channel::Experimental] {
+            match compare(&doc, channel) {
+                Ok(Some(r)) => {
+                    compared.set(compared.get() + 1);
+                    rejected.set(rejected.get() + usize::from(r));
+                }
+                Ok(None) => {}
+                Err(e) => return Err(proptest::test_runner::TestCaseError::fail(e)),
+            }
+        }
+        Ok(())
+    });
+    println!(
+        "{name}: {} generated verdicts agree with the CRDs ({} of them rejections)",
+        compared.get(),
+        rejected.get()
+    );
+    // Both kinds of verdict must occur, or the comparison says little.
+    assert!(
+        rejected.get() > 0 && rejected.get() < compared.get(),
+        "{name}: {} of {} rejected",
+        rejected.get(),
+        compared.get()
+    );
+    report_skipped();
+    if let Err(e) = result {
+        panic!("{name}: {e}");
+    }
+}
+
+#[test]
+fn generated_http_routes_agree_with_the_crds() {
+    run_generated("HTTPRoute (standard filters)", generate::http_route(false));
+    run_generated("HTTPRoute (experimental filters)", generate::http_route(true));
+}
+
+#[test]
+fn generated_grpc_routes_agree_with_the_crds() {
+    run_generated("GRPCRoute", generate::grpc_route());
+}
+
+#[test]
+fn generated_gateways_agree_with_the_crds() {
+    run_generated("Gateway", generate::gateway());
+}
+
+#[test]
+fn generated_tls_routes_and_policies_agree_with_the_crds() {
+    run_generated("TLSRoute and BackendTLSPolicy", generate::tls_things());
 }
