@@ -110,6 +110,8 @@ mod tcp_route;
 mod tls_route;
 mod udp_route;
 mod version;
+#[cfg(feature = "experimental")]
+mod x;
 
 #[cfg(test)]
 mod tests;
@@ -162,6 +164,8 @@ pub fn rules() -> Vec<RuleInfo> {
         grpc_route::RULES,
         tls_route::RULES,
         backend_tls_policy::RULES,
+        #[cfg(feature = "experimental")]
+        x::RULES,
     ] {
         all.extend_from_slice(set);
     }
@@ -244,6 +248,12 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
         Object::UdpRoute(o) => udp_route::admit(o, &mut ctx),
         Object::ReferenceGrant(o) => reference_grant::admit(o, &mut ctx),
         Object::BackendTlsPolicy(o) => backend_tls_policy::admit(o, &mut ctx),
+        #[cfg(feature = "experimental")]
+        Object::XBackend(o) => x::admit_backend(o, &mut ctx),
+        #[cfg(feature = "experimental")]
+        Object::XBackendTrafficPolicy(o) => x::admit_policy(o, &mut ctx),
+        #[cfg(feature = "experimental")]
+        Object::XMesh(o) => x::admit_mesh(o, old_as!(old, XMesh), &mut ctx),
         _ => {}
     }
     ctx.into_findings()
@@ -268,6 +278,12 @@ pub(crate) fn schema_for(
         "TLSRoute" => tls_route::SCHEMA.get_for(channel, version),
         "TCPRoute" => tcp_route::SCHEMA.get_for(channel, version),
         "UDPRoute" => udp_route::SCHEMA.get_for(channel, version),
+        #[cfg(feature = "experimental")]
+        "XBackend" => x::BACKEND.get(channel),
+        #[cfg(feature = "experimental")]
+        "XBackendTrafficPolicy" => x::POLICY.get(channel),
+        #[cfg(feature = "experimental")]
+        "XMesh" => x::MESH.get(channel),
         _ => return None,
     })
 }

@@ -346,3 +346,148 @@ fn metadata_namespace_format() {
         .set("metadata.namespace", json!("a".repeat(63)))
         .clean();
 }
+
+#[cfg(feature = "experimental")]
+fn xbackend() -> T {
+    T::new(
+        "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackend
+metadata: {name: b, namespace: default}
+spec:
+  type: ExternalHostname
+  port: {port: 443, name: https}
+  externalHostname: {hostname: api.example.com}
+",
+    )
+    .exp()
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xbackend_external_hostname() {
+    xbackend()
+        .remove("spec.externalHostname")
+        .rejects("xbackend.external-hostname", "spec");
+    xbackend().clean();
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xbackend_external_hostname_not_cluster_local() {
+    xbackend()
+        .set("spec.externalHostname.hostname", json!("svc.ns.svc.cluster.local"))
+        .rejects(
+            "xbackend.external-hostname.not-cluster-local",
+            "spec.externalHostname.hostname",
+        );
+    xbackend()
+        .set("spec.externalHostname.hostname", json!("cluster.local.example"))
+        .clean();
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xbackend_port_name_format() {
+    xbackend()
+        .set("spec.port.name", json!("HTTPS"))
+        .rejects("xbackend.port-name-format", "spec.port.name");
+    xbackend().set("spec.port.name", json!("")).clean();
+    xbackend().set("spec.port.name", json!("h2-1")).clean();
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xbackend_tls_client_certificate_ref() {
+    xbackend()
+        .set("spec.tls", json!({"mode": "ClientAndServer"}))
+        .rejects("xbackend.tls.client-certificate-ref", "spec.tls");
+    xbackend()
+        .set("spec.tls", json!({"mode": "ServerOnly", "clientCertificateRef": {"name": "c"}}))
+        .rejects("xbackend.tls.client-certificate-ref", "spec.tls");
+    xbackend()
+        .set("spec.tls", json!({"mode": "ClientAndServer", "clientCertificateRef": {"name": "c"}}))
+        .clean();
+    xbackend()
+        .set("spec.tls", json!({"mode": "ServerOnly", "validation": {"hostname": "a.example"}}))
+        .rejects("backendtlspolicy.validation.ca-source-required", "spec.tls.validation");
+}
+
+#[cfg(feature = "experimental")]
+fn traffic_policy() -> T {
+    T::new(
+        "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackendTrafficPolicy
+metadata: {name: p, namespace: default}
+spec:
+  targetRefs: [{group: '', kind: Service, name: svc}]
+",
+    )
+    .exp()
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xbackendtrafficpolicy_budget_interval_range() {
+    let with = |i: &str| {
+        traffic_policy().set("spec.retryConstraint", json!({"budget": {"interval": i}}))
+    };
+    with("999ms").rejects(
+        "xbackendtrafficpolicy.budget-interval-range",
+        "spec.retryConstraint.budget.interval",
+    );
+    with("1h1ms").rejects(
+        "xbackendtrafficpolicy.budget-interval-range",
+        "spec.retryConstraint.budget.interval",
+    );
+    with("1s").clean();
+    with("60m").clean();
+    // Defaulted to 10s.
+    traffic_policy()
+        .set("spec.retryConstraint", json!({}))
+        .clean();
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xbackendtrafficpolicy_min_retry_rate_interval_range() {
+    let with = |i: &str| {
+        traffic_policy().set(
+            "spec.retryConstraint",
+            json!({"minRetryRate": {"count": 1, "interval": i}}),
+        )
+    };
+    with("0s").rejects(
+        "xbackendtrafficpolicy.min-retry-rate-interval-range",
+        "spec.retryConstraint.minRetryRate.interval",
+    );
+    with("3601s").rejects(
+        "xbackendtrafficpolicy.min-retry-rate-interval-range",
+        "spec.retryConstraint.minRetryRate.interval",
+    );
+    with("1ms").clean();
+    with("1h").clean();
+}
+
+#[cfg(feature = "experimental")]
+#[test]
+fn xmesh_controller_name_immutable() {
+    let mesh = |c: &str| {
+        T::new(
+            "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XMesh
+metadata: {name: mesh}
+spec: {controllerName: example.com/mesh}
+",
+        )
+        .set("spec.controllerName", json!(c))
+        .exp()
+    };
+    let old = mesh("example.com/mesh");
+    mesh("example.com/other")
+        .update_of(&old)
+        .rejects("xmesh.controller-name.immutable", "spec.controllerName");
+    mesh("example.com/mesh").update_of(&old).clean();
+}

@@ -577,4 +577,73 @@ spec:
   - backendRefs: [{name: svc, port: 1}]
 ",
     },
+    Fixture {
+        channels: EXP,
+        yaml: "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackend
+metadata: {name: b, namespace: default}
+spec:
+  type: ExternalHostname
+  port: {port: 443, name: https}
+  externalHostname: {hostname: api.example.com}
+  protocol: HTTP2
+  tls:
+    mode: ClientAndServer
+    clientCertificateRef: {group: '', kind: Secret, name: client, namespace: certs}
+    validation:
+      caCertificateRefs: [{group: '', kind: ConfigMap, name: ca}]
+      hostname: api.example.com
+      subjectAltNames:
+      - {type: Hostname, hostname: api.example.com}
+      - {type: URI, uri: 'spiffe://trust.example/api'}
+",
+    },
+    Fixture {
+        channels: EXP,
+        yaml: "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackend
+metadata: {name: b, namespace: default}
+spec:
+  type: ExternalHostname
+  port: {port: 443}
+  externalHostname: {hostname: api.example.com}
+  tls:
+    mode: ServerOnly
+    validation:
+      wellKnownCACertificates: System
+      hostname: api.example.com
+",
+    },
+    Fixture {
+        channels: EXP,
+        yaml: "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XBackendTrafficPolicy
+metadata: {name: p, namespace: default}
+spec:
+  targetRefs: [{group: '', kind: Service, name: svc}]
+  retryConstraint:
+    budget: {percent: 20, interval: 10s}
+    minRetryRate: {count: 10, interval: 1s}
+  sessionPersistence:
+    sessionName: s
+    absoluteTimeout: 1h
+    type: Cookie
+    cookieConfig: {lifetimeType: Permanent}
+",
+    },
+    Fixture {
+        channels: EXP,
+        yaml: "
+apiVersion: gateway.networking.x-k8s.io/v1alpha1
+kind: XMesh
+metadata: {name: mesh}
+spec:
+  controllerName: example.com/mesh
+  description: the mesh
+  parametersRef: {group: example.com, kind: Params, name: p, namespace: infra}
+",
+    },
 ];
