@@ -112,7 +112,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use error::{Limit, LoadError, LoadErrorKind};
 
-use crate::object::{split_api_version, Object};
+use crate::object::{Object, split_api_version};
 use de::{Ctx, NodeDe};
 use yaml::{Chunk, Chunks, DocParser, Entry, Node, Pos, Value, YamlError, YamlErrorKind};
 
@@ -258,7 +258,11 @@ pub struct Skipped {
 
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: skipped {}", self.file, self.line, self.column, self.kind)?;
+        write!(
+            f,
+            "{}:{}:{}: skipped {}",
+            self.file, self.line, self.column, self.kind
+        )?;
         if let Some(name) = &self.name {
             match &self.namespace {
                 Some(ns) => write!(f, " {ns}/{name}")?,
@@ -362,8 +366,8 @@ impl DocShared {
     fn tree(&self) -> Option<&Node> {
         self.tree
             .get_or_init(|| {
-                let text = std::str::from_utf8(self.text.get(self.chunk.start..self.chunk.end)?)
-                    .ok()?;
+                let text =
+                    std::str::from_utf8(self.text.get(self.chunk.start..self.chunk.end)?).ok()?;
                 yaml::reparse(
                     text,
                     self.chunk.first_line,
@@ -683,10 +687,7 @@ impl<'l> Run<'l> {
                     };
                     let valid = &bytes[..utf8.valid_up_to()];
                     let line = chunk.first_line + valid.iter().filter(|&&b| b == b'\n').count();
-                    let line_start = valid
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |i| i + 1);
+                    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
                     // The prefix is valid UTF-8 by construction.
                     let column = std::str::from_utf8(&valid[line_start..])
                         .map_or(0, |s| s.chars().count())
@@ -872,15 +873,14 @@ impl<'l> Run<'l> {
         };
         let (group, version) = split_api_version(&api_version);
 
-        if let Some(base) = kind.strip_suffix("List") {
-            if !Object::knows_kind(group, &kind) {
-                if let Some(index) = entries.iter().position(|e| e.key == "items") {
-                    let items = entries.swap_remove(index).value;
-                    let inherit = (!base.is_empty()).then_some((api_version.as_str(), base));
-                    self.list(items, item.as_deref(), inherit, label, doc);
-                    return;
-                }
-            }
+        if let Some(base) = kind.strip_suffix("List")
+            && !Object::knows_kind(group, &kind)
+            && let Some(index) = entries.iter().position(|e| e.key == "items")
+        {
+            let items = entries.swap_remove(index).value;
+            let inherit = (!base.is_empty()).then_some((api_version.as_str(), base));
+            self.list(items, item.as_deref(), inherit, label, doc);
+            return;
         }
 
         if !Object::knows_kind(group, &kind) {
@@ -896,23 +896,23 @@ impl<'l> Run<'l> {
             });
             return;
         }
-        if let Some(served) = Object::versions_of(group, &kind) {
-            if !served.contains(&version) {
-                let at = find(&entries, "apiVersion").map_or(pos, |e| e.value.pos);
-                let e = self
-                    .error(
-                        LoadErrorKind::UnservedVersion {
-                            api_version: api_version.clone(),
-                            kind: kind.clone(),
-                            served,
-                        },
-                        at,
-                        document,
-                    )
-                    .with_path(Some("apiVersion".to_owned()))
-                    .with_object(label.clone());
-                self.out.warnings.push(e);
-            }
+        if let Some(served) = Object::versions_of(group, &kind)
+            && !served.contains(&version)
+        {
+            let at = find(&entries, "apiVersion").map_or(pos, |e| e.value.pos);
+            let e = self
+                .error(
+                    LoadErrorKind::UnservedVersion {
+                        api_version: api_version.clone(),
+                        kind: kind.clone(),
+                        served,
+                    },
+                    at,
+                    document,
+                )
+                .with_path(Some("apiVersion".to_owned()))
+                .with_object(label.clone());
+            self.out.warnings.push(e);
         }
 
         let ctx = Ctx {
@@ -949,9 +949,7 @@ impl<'l> Run<'l> {
             Some(Err(e)) => {
                 let (kind, located) = e.into_parts();
                 let kind = match kind {
-                    de::DeErrorKind::InvalidType(message) => {
-                        LoadErrorKind::InvalidType { message }
-                    }
+                    de::DeErrorKind::InvalidType(message) => LoadErrorKind::InvalidType { message },
                     de::DeErrorKind::InvalidValue(message) => {
                         LoadErrorKind::InvalidValue { message }
                     }

@@ -44,7 +44,10 @@ fn malformed_yaml_is_a_syntax_error_with_position() {
     assert!(loaded.objects.is_empty());
 
     let loaded = load("a: b: c\n");
-    assert!(matches!(only_error(&loaded).kind(), LoadErrorKind::Syntax { .. }));
+    assert!(matches!(
+        only_error(&loaded).kind(),
+        LoadErrorKind::Syntax { .. }
+    ));
     assert_eq!(position(only_error(&loaded)), (1, 5));
 }
 
@@ -85,11 +88,13 @@ fn wrong_type_of_api_version_is_an_error_at_the_value() {
 
 #[test]
 fn missing_required_field_names_the_field() {
-    let loaded = load(
-        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\n",
-    );
+    let loaded =
+        load("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\n");
     let e = only_error(&loaded);
-    assert!(matches!(e.kind(), LoadErrorKind::MissingField { field } if field == "spec"), "{e}");
+    assert!(
+        matches!(e.kind(), LoadErrorKind::MissingField { field } if field == "spec"),
+        "{e}"
+    );
     assert_eq!(position(e), (1, 1));
     assert_eq!(e.object(), Some("HTTPRoute web"));
 }
@@ -109,7 +114,9 @@ notAFieldOfAnyKind: 1
     assert_eq!(names(&loaded), ["settings"]);
     assert_eq!(loaded.warnings.len(), 1, "{:#?}", loaded.warnings);
     let w = &loaded.warnings[0];
-    assert!(matches!(w.kind(), LoadErrorKind::UnknownField { field } if field == "notAFieldOfAnyKind"));
+    assert!(
+        matches!(w.kind(), LoadErrorKind::UnknownField { field } if field == "notAFieldOfAnyKind")
+    );
     assert_eq!(w.field_path(), Some("notAFieldOfAnyKind"));
     assert_eq!(position(w), (6, 1));
     assert_eq!(
@@ -152,7 +159,8 @@ fn non_strict_loader_drops_unknown_fields_silently() {
 
 #[test]
 fn duplicated_key_is_an_error_naming_the_key_and_both_positions() {
-    let src = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {x: 1}\n  name: b\n";
+    let src =
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {x: 1}\n  name: b\n";
     let loaded = load(src);
     let e = only_error(&loaded);
     assert!(matches!(
@@ -183,7 +191,9 @@ fn document_that_is_not_a_mapping_is_an_error() {
 
 #[test]
 fn missing_kind_or_api_version_is_an_error() {
-    let loaded = load("apiVersion: v1\nmetadata: {name: a}\n---\nkind: Namespace\nmetadata: {name: b}\n---\nmetadata: {}\n---\napiVersion: v1\nkind: ''\n");
+    let loaded = load(
+        "apiVersion: v1\nmetadata: {name: a}\n---\nkind: Namespace\nmetadata: {name: b}\n---\nmetadata: {}\n---\napiVersion: v1\nkind: ''\n",
+    );
     let fields: Vec<_> = loaded
         .errors
         .iter()
@@ -192,7 +202,10 @@ fn missing_kind_or_api_version_is_an_error() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(fields, ["kind", "apiVersion", "apiVersion and kind", "kind"]);
+    assert_eq!(
+        fields,
+        ["kind", "apiVersion", "apiVersion and kind", "kind"]
+    );
     assert_eq!(loaded.errors[1].object(), Some("Namespace b"));
     assert_eq!(position(&loaded.errors[1]), (4, 1));
 }
@@ -214,7 +227,10 @@ metadata: {name: knative}
     assert_eq!(loaded.skipped.len(), 2);
     let s = &loaded.skipped[0];
     assert_eq!((&*s.file, s.line, s.document), ("test.yaml", 1, 0));
-    assert_eq!((s.api_version.as_str(), s.kind.as_str()), ("apps/v1", "Deployment"));
+    assert_eq!(
+        (s.api_version.as_str(), s.kind.as_str()),
+        ("apps/v1", "Deployment")
+    );
     assert_eq!(s.name.as_deref(), Some("web"));
     assert_eq!(s.namespace.as_deref(), Some("prod"));
     assert_eq!(
@@ -269,9 +285,15 @@ metadata: {name: five}
     let loaded = load(src);
     assert_eq!(names(&loaded), ["one", "three", "five"]);
     assert_eq!(loaded.errors.len(), 2, "{:#?}", loaded.errors);
-    assert!(matches!(loaded.errors[0].kind(), LoadErrorKind::Syntax { .. }));
+    assert!(matches!(
+        loaded.errors[0].kind(),
+        LoadErrorKind::Syntax { .. }
+    ));
     assert_eq!(loaded.errors[0].document(), Some(1));
-    assert!(matches!(loaded.errors[1].kind(), LoadErrorKind::InvalidType { .. }));
+    assert!(matches!(
+        loaded.errors[1].kind(),
+        LoadErrorKind::InvalidType { .. }
+    ));
     assert_eq!(loaded.errors[1].document(), Some(3));
     let docs: Vec<_> = loaded.objects.iter().map(|o| o.source.document()).collect();
     assert_eq!(docs, [0, 2, 4]);
@@ -377,7 +399,10 @@ spec:
     let loaded = load(src);
     assert_eq!(names(&loaded), ["web"]);
     let source = &loaded.objects[0].source;
-    assert_eq!((source.file(), source.line(), source.column()), ("test.yaml", 1, 1));
+    assert_eq!(
+        (source.file(), source.line(), source.column()),
+        ("test.yaml", 1, 1)
+    );
     let cases = [
         ("", Some((1, 1))),
         ("kind", Some((2, 1))),
@@ -441,7 +466,9 @@ fn huge_input_is_a_limit_error_before_parsing() {
     let mut limits = Limits::default();
     limits.max_input_bytes = 100;
     let started = Instant::now();
-    let loaded = Loader::new().limits(limits).load_str("big", &"#".repeat(101));
+    let loaded = Loader::new()
+        .limits(limits)
+        .load_str("big", &"#".repeat(101));
     assert_quick_limit(&loaded, started, Limit::InputBytes);
     assert_eq!(
         loaded.errors[0].to_string(),
@@ -453,7 +480,7 @@ fn huge_input_is_a_limit_error_before_parsing() {
 fn too_many_documents_is_a_limit_error() {
     let mut limits = Limits::default();
     limits.max_documents = 3;
-    let src = NAMESPACE.repeat(1).replace("name: ok", "name: a")
+    let src = NAMESPACE.replace("name: ok", "name: a")
         + "---\n"
         + &NAMESPACE.replace("name: ok", "name: b")
         + "---\n---\n"
@@ -470,7 +497,10 @@ fn too_many_documents_is_a_limit_error() {
 
 #[test]
 fn deep_nesting_is_a_limit_error() {
-    let flow = format!("apiVersion: v1\nkind: Namespace\nx: {}", "[".repeat(1_000_000));
+    let flow = format!(
+        "apiVersion: v1\nkind: Namespace\nx: {}",
+        "[".repeat(1_000_000)
+    );
     let started = Instant::now();
     let loaded = load(&flow);
     assert_quick_limit(&loaded, started, Limit::Depth);
@@ -487,9 +517,10 @@ fn deep_nesting_is_a_limit_error() {
     // Exactly at the limit is fine.
     let mut limits = Limits::default();
     limits.max_depth = 3;
-    let loaded = Loader::new()
-        .limits(limits)
-        .load_str("x", "apiVersion: v1\nkind: Namespace\nmetadata: {labels: {a: b}}\nz: [[1]]\n");
+    let loaded = Loader::new().limits(limits).load_str(
+        "x",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {labels: {a: b}}\nz: [[1]]\n",
+    );
     assert!(loaded.is_ok(), "{:#?}", loaded.errors);
 }
 
@@ -499,7 +530,7 @@ fn alias_bomb_is_a_limit_error() {
     src.push_str("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        let list = vec![prev.as_str(); 9].join(", ");
+        let list = [prev.as_str(); 9].join(", ");
         src.push_str(&format!("a{i}: &a{i} [{list}]\n"));
     }
     src.push_str("---\n");
@@ -538,7 +569,10 @@ fn json_input_loads_through_the_yaml_parser() {
     let loaded = Loader::new().load_str("ns.json", src);
     assert!(loaded.is_ok(), "{:#?}", loaded.errors);
     assert_eq!(names(&loaded), ["from-json"]);
-    assert_eq!(loaded.objects[0].source.position("metadata.labels.a"), Some((4, 48)));
+    assert_eq!(
+        loaded.objects[0].source.position("metadata.labels.a"),
+        Some((4, 48))
+    );
 }
 
 #[test]
@@ -570,7 +604,10 @@ fn invalid_utf8_is_an_error_with_position_and_other_documents_load() {
 #[test]
 fn byte_order_mark_and_crlf_line_endings_are_accepted() {
     let src = format!("\u{feff}{}", NAMESPACE.replace('\n', "\r\n"));
-    let src = format!("{src}---\r\n{}", NAMESPACE.replace("ok", "two").replace('\n', "\r\n"));
+    let src = format!(
+        "{src}---\r\n{}",
+        NAMESPACE.replace("ok", "two").replace('\n', "\r\n")
+    );
     let loaded = load(&src);
     assert!(loaded.is_ok(), "{:#?}", loaded.errors);
     assert_eq!(names(&loaded), ["ok", "two"]);
@@ -591,7 +628,7 @@ fn loaded_results_merge() {
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gateway-types-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
     dir
 }
 
@@ -623,9 +660,15 @@ fn unreadable_path_is_an_io_error() {
     let e = only_error(&loaded);
     assert!(matches!(e.kind(), LoadErrorKind::Io { .. }), "{e}");
     assert_eq!(e.line(), 0);
-    assert!(e.to_string().starts_with(&format!("{}: cannot read: ", missing.display())));
+    assert!(
+        e.to_string()
+            .starts_with(&format!("{}: cannot read: ", missing.display()))
+    );
     let loaded = Loader::new().load_paths([&missing]);
-    assert!(matches!(only_error(&loaded).kind(), LoadErrorKind::Io { .. }));
+    assert!(matches!(
+        only_error(&loaded).kind(),
+        LoadErrorKind::Io { .. }
+    ));
 }
 
 #[test]
@@ -638,7 +681,10 @@ fn load_path_checks_the_input_limit_before_reading() {
     let loaded = Loader::new().limits(limits).load_path(&file);
     assert!(matches!(
         only_error(&loaded).kind(),
-        LoadErrorKind::LimitExceeded { limit: Limit::InputBytes, value: 999 }
+        LoadErrorKind::LimitExceeded {
+            limit: Limit::InputBytes,
+            value: 999
+        }
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -664,10 +710,16 @@ fn every_shared_example_loads_without_panicking() {
     let Some(shared) = shared_dir() else {
         return;
     };
-    let dirs = [shared.join("gateway-api/examples"), shared.join("real-world")];
+    let dirs = [
+        shared.join("gateway-api/examples"),
+        shared.join("real-world"),
+    ];
     let loaded = Loader::new().load_paths(&dirs);
-    let files: std::collections::BTreeSet<_> =
-        loaded.objects.iter().map(|o| o.source.file().to_owned()).collect();
+    let files: std::collections::BTreeSet<_> = loaded
+        .objects
+        .iter()
+        .map(|o| o.source.file().to_owned())
+        .collect();
     println!(
         "{} objects from {} files, {} errors, {} warnings, {} skipped",
         loaded.objects.len(),
@@ -681,7 +733,12 @@ fn every_shared_example_loads_without_panicking() {
     let syntax: Vec<_> = loaded
         .errors
         .iter()
-        .filter(|e| matches!(e.kind(), LoadErrorKind::Syntax { .. } | LoadErrorKind::Io { .. }))
+        .filter(|e| {
+            matches!(
+                e.kind(),
+                LoadErrorKind::Syntax { .. } | LoadErrorKind::Io { .. }
+            )
+        })
         .collect();
     assert!(syntax.is_empty(), "{syntax:#?}");
     // Every position the loader reports can be found again.
@@ -697,10 +754,46 @@ fn every_shared_example_loads_without_panicking() {
 /// Pieces that make random inputs look like YAML more often than random bytes do.
 fn yamlish() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "apiVersion: v1\n", "kind: Namespace\n", "kind: List\n", "items:\n", "- ", "---\n",
-        "...\n", "metadata:\n", "  name: x\n", "spec: ", ": ", "\n", "  ", "\t", "[", "]", "{", "}",
-        ",", "&a ", "*a", "!!str ", "! ", "\"", "'", "# c\n", "? ", "|\n", ">-\n", "a", "1", "~",
-        "\u{feff}", "%YAML 1.2\n", "\\", "é", "\r\n", "-1e9", "0x", ".inf",
+        "apiVersion: v1\n",
+        "kind: Namespace\n",
+        "kind: List\n",
+        "items:\n",
+        "- ",
+        "---\n",
+        "...\n",
+        "metadata:\n",
+        "  name: x\n",
+        "spec: ",
+        ": ",
+        "\n",
+        "  ",
+        "\t",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "!!str ",
+        "! ",
+        "\"",
+        "'",
+        "# c\n",
+        "? ",
+        "|\n",
+        ">-\n",
+        "a",
+        "1",
+        "~",
+        "\u{feff}",
+        "%YAML 1.2\n",
+        "\\",
+        "é",
+        "\r\n",
+        "-1e9",
+        "0x",
+        ".inf",
     ]);
     prop::collection::vec(pieces, 0..48).prop_map(|v| v.concat())
 }

@@ -19,8 +19,8 @@ use super::yaml::{Entry, Node, Pos, Value};
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Path<'a> {
     Root,
-    Field(&'a Path<'a>, &'a str),
-    Index(&'a Path<'a>, usize),
+    Field(&'a Self, &'a str),
+    Index(&'a Self, usize),
 }
 
 impl fmt::Display for Path<'_> {
@@ -86,6 +86,7 @@ impl DeError {
         }))
     }
 
+    #[cfg(test)]
     pub(crate) fn kind(&self) -> &DeErrorKind {
         &self.0.kind
     }
@@ -315,7 +316,9 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let loc = self.loc();
-        visitor.visit_newtype_struct(self).map_err(|e| loc.locate(e))
+        visitor
+            .visit_newtype_struct(self)
+            .map_err(|e| loc.locate(e))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -360,14 +363,15 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        if self.struct_field && self.ctx.strict {
-            if let Path::Field(_, field) = self.path {
-                self.ctx.unknown.borrow_mut().push(UnknownField {
-                    path: self.path.to_string(),
-                    field: (*field).to_owned(),
-                    pos: self.key_pos.unwrap_or(self.node.pos),
-                });
-            }
+        if self.struct_field
+            && self.ctx.strict
+            && let Path::Field(_, field) = self.path
+        {
+            self.ctx.unknown.borrow_mut().push(UnknownField {
+                path: self.path.to_string(),
+                field: (*field).to_owned(),
+                pos: self.key_pos.unwrap_or(self.node.pos),
+            });
         }
         drop(self.node);
         visitor.visit_unit()
@@ -711,12 +715,7 @@ mod tests {
 
     fn de<T: serde::de::DeserializeOwned>(src: &str) -> (Result<T, DeError>, Vec<UnknownField>) {
         let mut p = DocParser::new(src, 1, 64);
-        let node = p
-            .next_document(&mut 100)
-            .unwrap()
-            .unwrap()
-            .root
-            .unwrap();
+        let node = p.next_document(&mut 100).unwrap().unwrap().root.unwrap();
         let ctx = Ctx {
             strict: true,
             ..Ctx::default()
@@ -801,7 +800,9 @@ mod tests {
         assert_eq!(result.unwrap().mode, Some(Mode::Slow { factor: 3 }));
         let (result, _) = de::<Outer>("name: x\nmode: Medium\n");
         let e = result.unwrap_err();
-        assert!(matches!(e.kind(), DeErrorKind::InvalidValue(m) if m.starts_with("unknown variant `Medium`")));
+        assert!(
+            matches!(e.kind(), DeErrorKind::InvalidValue(m) if m.starts_with("unknown variant `Medium`"))
+        );
         assert_eq!(located(&e).0, "mode");
     }
 

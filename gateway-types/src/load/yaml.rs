@@ -555,10 +555,8 @@ impl<'a> DocParser<'a> {
                             ));
                         };
                         if let Some(first) = duplicate(entries, hashes, &text) {
-                            return Err(self.fail(
-                                YamlErrorKind::DuplicateKey { key: text, first },
-                                node.pos,
-                            ));
+                            return Err(self
+                                .fail(YamlErrorKind::DuplicateKey { key: text, first }, node.pos));
                         }
                         *key = Some((text, node.pos));
                     }
@@ -650,10 +648,10 @@ fn resolve_number(text: &str) -> Option<Value> {
         if let Ok(i) = text.parse::<i64>() {
             return Some(Value::Int(i));
         }
-        if bytes[0] != b'-' {
-            if let Ok(u) = text.trim_start_matches('+').parse::<u64>() {
-                return Some(Value::UInt(u));
-            }
+        if bytes[0] != b'-'
+            && let Ok(u) = text.trim_start_matches('+').parse::<u64>()
+        {
+            return Some(Value::UInt(u));
         }
         return text.parse::<f64>().ok().map(Value::Float);
     }
@@ -770,14 +768,17 @@ mod tests {
         assert_eq!(scalar(".inf"), Value::Float(f64::INFINITY));
         assert_eq!(scalar("-.Inf"), Value::Float(f64::NEG_INFINITY));
         assert!(matches!(scalar(".NaN"), Value::Float(f) if f.is_nan()));
-        for s in ["1.2.3", "0x", "0xG", "1e", ".", "-", "+", "inf", "nan", "1_000", "12:30", "0b1"] {
+        for s in [
+            "1.2.3", "0x", "0xG", "1e", ".", "-", "+", "inf", "nan", "1_000", "12:30", "0b1",
+        ] {
             assert_eq!(scalar(s), Value::Str(s.into()), "{s}");
         }
     }
 
     #[test]
     fn quoted_and_tagged_scalars_are_strings() {
-        let Value::Map(entries) = root("a: '1'\nb: \"true\"\nc: !!str 5\nd: ! 7\ne: !!int 8\nf: |\n  x\n").value
+        let Value::Map(entries) =
+            root("a: '1'\nb: \"true\"\nc: !!str 5\nd: ! 7\ne: !!int 8\nf: |\n  x\n").value
         else {
             panic!("not a map")
         };
@@ -799,12 +800,18 @@ mod tests {
     fn nodes_have_one_based_positions() {
         let node = root("a:\n  - x\n  - {b: 1}\n");
         assert_eq!(node.pos, Pos::new(1, 1));
-        let Value::Map(entries) = node.value else { panic!() };
+        let Value::Map(entries) = node.value else {
+            panic!()
+        };
         assert_eq!(entries[0].key_pos, Pos::new(1, 1));
-        let Value::Seq(items) = &entries[0].value.value else { panic!() };
+        let Value::Seq(items) = &entries[0].value.value else {
+            panic!()
+        };
         assert_eq!(items[0].pos, Pos::new(2, 5));
         assert_eq!(items[1].pos, Pos::new(3, 5));
-        let Value::Map(inner) = &items[1].value else { panic!() };
+        let Value::Map(inner) = &items[1].value else {
+            panic!()
+        };
         assert_eq!(inner[0].key_pos, Pos::new(3, 6));
         assert_eq!(inner[0].value.pos, Pos::new(3, 9));
     }
@@ -829,14 +836,18 @@ mod tests {
         src.push_str("k57: again\n");
         let docs = parse(&src);
         let err = docs[0].as_ref().unwrap_err();
-        assert!(matches!(&err.kind, YamlErrorKind::DuplicateKey { key, first } if key == "k57" && first.line == 58));
+        assert!(
+            matches!(&err.kind, YamlErrorKind::DuplicateKey { key, first } if key == "k57" && first.line == 58)
+        );
         assert_eq!(err.pos.line, 101);
     }
 
     #[test]
     fn aliases_expand_to_copies() {
         let node = root("a: &x {b: 1}\nc: *x\n");
-        let Value::Map(entries) = node.value else { panic!() };
+        let Value::Map(entries) = node.value else {
+            panic!()
+        };
         assert_eq!(entries[0].value.value, entries[1].value.value);
         assert_eq!(entries[1].value.pos, Pos::new(2, 4));
     }
@@ -844,15 +855,21 @@ mod tests {
     #[test]
     fn alias_keys_use_the_anchored_text() {
         let node = root("- &k name\n- {*k : v}\n");
-        let Value::Seq(items) = node.value else { panic!() };
-        let Value::Map(entries) = &items[1].value else { panic!() };
+        let Value::Seq(items) = node.value else {
+            panic!()
+        };
+        let Value::Map(entries) = &items[1].value else {
+            panic!()
+        };
         assert_eq!(entries[0].key, "name");
     }
 
     #[test]
     fn complex_keys_are_rejected() {
         let docs = parse("? [a]\n: 1\n");
-        assert!(matches!(&docs[0], Err(YamlError { kind: YamlErrorKind::Syntax(m), .. }) if m.contains("scalar")));
+        assert!(
+            matches!(&docs[0], Err(YamlError { kind: YamlErrorKind::Syntax(m), .. }) if m.contains("scalar"))
+        );
     }
 
     #[test]
@@ -867,7 +884,12 @@ mod tests {
     fn chunks_split_at_document_markers() {
         let src = b"# head\n---\na: 1\n--- \nb: 2\n...\n%YAML 1.2\n---\nc: 3\n---x: 4\n";
         let chunks: Vec<_> = Chunks::new(src, 0)
-            .map(|c| (std::str::from_utf8(&src[c.start..c.end]).unwrap(), c.first_line))
+            .map(|c| {
+                (
+                    std::str::from_utf8(&src[c.start..c.end]).unwrap(),
+                    c.first_line,
+                )
+            })
             .collect();
         assert_eq!(
             chunks,
