@@ -947,7 +947,16 @@ impl<'l> Run<'l> {
                 },
             }),
             Some(Err(e)) => {
-                let (kind, located) = e.into_parts();
+                let de::DeErrorParts {
+                    kind,
+                    unexpected,
+                    mut located,
+                } = e.into_parts();
+                if let (Some(unexpected), Some((path, _))) = (&unexpected, &located) {
+                    if let Some(found) = refine(doc, item.as_deref(), path, unexpected) {
+                        located = Some(found);
+                    }
+                }
                 let kind = match kind {
                     de::DeErrorKind::InvalidType(message) => LoadErrorKind::InvalidType { message },
                     de::DeErrorKind::InvalidValue(message) => {
@@ -1020,6 +1029,79 @@ impl<'l> Run<'l> {
                 self.out.errors.push(e);
             }
         }
+    }
+}
+
+/// Finds the value a type error is about when the error was stamped on a
+/// collection: visitors that buffer their input (`#[serde(flatten)]`)
+/// report errors without a location, so the collection they read stamped
+/// its own. The first value inside it that fits serde's description of the
+/// offending value is, in document order, the one serde met first.
+fn refine(
+    doc: &DocShared,
+    item: Option<&str>,
+    path: &str,
+    unexpected: &str,
+) -> Option<(String, Pos)> {
+    let root = doc.tree()?;
+    let (object, _) = match item {
+        Some(item) => walk(root, root.pos, item)?,
+        None => (root, root.pos),
+    };
+    let (node, _) = walk(object, object.pos, path)?;
+    if !matches!(node.value, Value::Map(_) | Value::Seq(_))
+        || de::describes(unexpected, &node.value)
+    {
+        return None;
+    }
+    let mut found = None;
+    let mut relative = String::new();
+    search(node, unexpected, &mut relative, &mut found);
+    let (relative, pos) = found?;
+    let sep = if path.is_empty() || relative.starts_with('[') {
+        ""
+    } else {
+        "."
+    };
+    Some((format!("{path}{sep}{relative}"), pos))
+}
+
+/// Depth-first search for the first descendant of `node` that fits `unexpected`.
+fn search(node: &Node, unexpected: &str, path: &mut String, found: &mut Option<(String, Pos)>) {
+    let len = path.len();
+    match &node.value {
+        Value::Map(entries) => {
+            for entry in entries {
+                if found.is_some() {
+                    return;
+                }
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&entry.key);
+                if de::describes(unexpected, &entry.value.value) {
+                    *found = Some((path.clone(), entry.value.pos));
+                    return;
+                }
+                search(&entry.value, unexpected, path, found);
+                path.truncate(len);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if found.is_some() {
+                    return;
+                }
+                path.push_str(&format!("[{i}]"));
+                if de::describes(unexpected, &item.value) {
+                    *found = Some((path.clone(), item.pos));
+                    return;
+                }
+                search(item, unexpected, path, found);
+                path.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -78,6 +78,25 @@ spec: [1, 2]
 }
 
 #[test]
+fn wrong_type_inside_metadata_is_an_error_at_the_value() {
+    let src = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n  labels:\n    app: web\n    version: 2\n";
+    let loaded = load(src);
+    let e = only_error(&loaded);
+    assert!(
+        matches!(e.kind(), LoadErrorKind::InvalidType { message } if message == "invalid type: integer `2`, expected a string"),
+        "{e}"
+    );
+    assert_eq!(e.field_path(), Some("metadata.labels.version"));
+    assert_eq!(position(e), (7, 14));
+    assert_eq!(e.object(), Some("Namespace n"));
+
+    let loaded = load("apiVersion: v1\nkind: Namespace\nmetadata:\n  annotations: {a: ~}\n");
+    let e = only_error(&loaded);
+    assert_eq!(e.field_path(), Some("metadata.annotations.a"), "{e}");
+    assert_eq!(position(e), (4, 20));
+}
+
+#[test]
 fn wrong_type_of_api_version_is_an_error_at_the_value() {
     let loaded = load("apiVersion: 1\nkind: Namespace\n");
     let e = only_error(&loaded);

@@ -71,7 +71,20 @@ pub(crate) enum DeErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DeErrorInner {
     kind: DeErrorKind,
+    /// For type and value errors, serde's description of the offending
+    /// value (`integer `5``), to find it again when a visitor that buffers
+    /// (`#[serde(flatten)]`) reported it without a location.
+    unexpected: Option<String>,
     located: Option<(String, Pos)>,
+}
+
+/// A [`DeError`] taken apart.
+#[derive(Debug)]
+pub(crate) struct DeErrorParts {
+    pub(crate) kind: DeErrorKind,
+    pub(crate) unexpected: Option<String>,
+    /// The field path and position, once stamped.
+    pub(crate) located: Option<(String, Pos)>,
 }
 
 /// The deserializer's error: a message, and once known, where.
@@ -82,8 +95,14 @@ impl DeError {
     fn new(kind: DeErrorKind) -> Self {
         Self(Box::new(DeErrorInner {
             kind,
+            unexpected: None,
             located: None,
         }))
+    }
+
+    fn with_unexpected(mut self, unexp: Unexpected<'_>) -> Self {
+        self.0.unexpected = Some(unexp.to_string());
+        self
     }
 
     #[cfg(test)]
@@ -91,8 +110,17 @@ impl DeError {
         &self.0.kind
     }
 
-    pub(crate) fn into_parts(self) -> (DeErrorKind, Option<(String, Pos)>) {
-        (self.0.kind, self.0.located)
+    pub(crate) fn into_parts(self) -> DeErrorParts {
+        let DeErrorInner {
+            kind,
+            unexpected,
+            located,
+        } = *self.0;
+        DeErrorParts {
+            kind,
+            unexpected,
+            located,
+        }
     }
 }
 
@@ -119,12 +147,14 @@ impl de::Error for DeError {
         Self::new(DeErrorKind::InvalidType(format!(
             "invalid type: {unexp}, expected {exp}"
         )))
+        .with_unexpected(unexp)
     }
 
     fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
         Self::new(DeErrorKind::InvalidValue(format!(
             "invalid value: {unexp}, expected {exp}"
         )))
+        .with_unexpected(unexp)
     }
 
     fn invalid_length(len: usize, exp: &dyn Expected) -> Self {
@@ -180,6 +210,16 @@ impl Loc<'_> {
             e.0.located = Some((self.path.to_string(), pos));
         }
         e
+    }
+}
+
+/// Whether serde's description of an unexpected value (as a visitor of
+/// buffered content words it) fits this scalar or collection.
+pub(crate) fn describes(unexpected_text: &str, value: &Value) -> bool {
+    match value {
+        // Buffered content calls null a unit value.
+        Value::Null => unexpected_text == "null" || unexpected_text == "unit value",
+        other => unexpected(other).to_string() == unexpected_text,
     }
 }
 
