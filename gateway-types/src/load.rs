@@ -277,8 +277,9 @@ impl fmt::Display for Skipped {
 /// of its fields.
 ///
 /// Cheap to clone: the file's text is shared, and the position index of a
-/// document is built on first use of [`position`](Self::position) and shared
-/// by every clone and every object of the document.
+/// document is built on first use of [`position`](Self::position) (by
+/// parsing the document again) and shared by every clone and every object
+/// of the document. A `Source` keeps its input's text alive.
 #[derive(Clone)]
 pub struct Source {
     doc: Arc<DocShared>,

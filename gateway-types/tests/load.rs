@@ -634,6 +634,20 @@ fn byte_order_mark_and_crlf_line_endings_are_accepted() {
 }
 
 #[test]
+fn loader_and_results_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Loader>();
+    assert_send_sync::<Loaded>();
+    assert_send_sync::<LoadError>();
+    let loaded = load(NAMESPACE);
+    let source = loaded.objects[0].source.clone();
+    let position = std::thread::spawn(move || source.position("metadata.name"))
+        .join()
+        .unwrap();
+    assert_eq!(position, Some((4, 3)));
+}
+
+#[test]
 fn loaded_results_merge() {
     let mut a = load(NAMESPACE);
     let b = load("kind: Namespace\n");

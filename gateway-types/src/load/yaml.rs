@@ -624,9 +624,11 @@ pub(crate) fn resolve_plain(text: String) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    match text.as_bytes()[0] {
-        b'0'..=b'9' | b'-' | b'+' | b'.' => {}
-        _ => return Value::Str(text),
+    if !matches!(
+        text.as_bytes().first(),
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.')
+    ) {
+        return Value::Str(text);
     }
     resolve_number(&text).unwrap_or(Value::Str(text))
 }
