@@ -953,10 +953,10 @@ impl<'l> Run<'l> {
                     unexpected,
                     mut located,
                 } = e.into_parts();
-                if let (Some(unexpected), Some((path, _))) = (&unexpected, &located) {
-                    if let Some(found) = refine(doc, item.as_deref(), path, unexpected) {
-                        located = Some(found);
-                    }
+                if let (Some(unexpected), Some((path, _))) = (&unexpected, &located)
+                    && let Some(found) = refine(doc, item.as_deref(), path, unexpected)
+                {
+                    located = Some(found);
                 }
                 let kind = match kind {
                     de::DeErrorKind::InvalidType(message) => LoadErrorKind::InvalidType { message },

@@ -595,6 +595,17 @@ fn json_input_loads_through_the_yaml_parser() {
 }
 
 #[test]
+fn compact_json_with_escapes_and_tabs_loads() {
+    let src = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"caf\\u00e9\",\n\t\"labels\":{\"a\\/b\":\"1\",\"n\":\"\"}}}";
+    let loaded = Loader::new().load_str("compact.json", src);
+    assert!(loaded.is_ok(), "{:#?}", loaded.errors);
+    let meta = loaded.objects[0].object.metadata();
+    assert_eq!(meta.name_str(), "café");
+    assert_eq!(meta.label("a/b"), Some("1"));
+    assert_eq!(meta.label("n"), Some(""));
+}
+
+#[test]
 fn objects_serialised_to_json_load_back_equal() {
     let loaded = load(
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n  labels: {a: b}\n  generation: 3\n",
