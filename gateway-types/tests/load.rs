@@ -130,7 +130,6 @@ spec:
   from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: web}]
   to: [{group: '', kind: Service}]
 notAFieldOfAnyKind: 1
-spec: {from: [], to: []}
 ";
     let loaded = load(src);
     assert!(loaded.is_ok(), "{:#?}", loaded.errors);
