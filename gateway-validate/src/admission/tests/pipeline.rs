@@ -141,3 +141,60 @@ fn range_contains(c: &str, n: u32) -> bool {
     let parse = |s: &str| s.trim_start_matches('R').parse::<u32>().ok();
     matches!((parse(a), parse(b)), (Some(a), Some(b)) if a <= n && n <= b)
 }
+
+fn load_and_admit(yaml: &str) -> Vec<Finding> {
+    let loaded = gateway_types::Loader::new().load_str("routes.yaml", yaml);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let snapshot = Snapshot::from_loaded(&loaded);
+    let entry = snapshot.entries().next().expect("one object");
+    crate::admission::admit(entry, None, &Options::new())
+}
+
+#[test]
+fn findings_point_at_the_field_in_the_file() {
+    let findings = load_and_admit(
+        "---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web
+spec:
+  rules:
+  - matches:
+    - path:
+        type: Exact
+        value: api
+",
+    );
+    let f = findings
+        .iter()
+        .find(|f| f.rule == "httproute.path.starts-with-slash")
+        .expect("finding");
+    let loc = f.location.as_ref().expect("location");
+    assert_eq!(loc.to_string(), "routes.yaml:11:9");
+    assert_eq!(
+        f.to_string(),
+        "routes.yaml:11:9: HTTPRoute web: spec.rules[0].matches[0].path.value: \
+         path `api` must start with `/`; add a leading slash [httproute.path.starts-with-slash]"
+    );
+}
+
+#[test]
+fn findings_on_absent_fields_point_at_the_nearest_written_ancestor() {
+    let findings = load_and_admit(
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: tls, namespace: default}
+spec:
+  rules:
+  - backendRefs: [{name: svc, port: 443}]
+",
+    );
+    let f = findings
+        .iter()
+        .find(|f| f.rule == "schema.required")
+        .expect("finding");
+    assert_eq!(f.field, "spec.hostnames");
+    let loc = f.location.as_ref().expect("location");
+    assert_eq!((loc.line, loc.column), (4, 1));
+}
