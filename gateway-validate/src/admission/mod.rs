@@ -38,12 +38,27 @@
 //! # Load errors are not findings
 //!
 //! Required fields that the types model as plain (non-`Option`) fields, such
-//! as an HTTPRoute `backendRefs[].name`, a Gateway `listeners[].port`, or a
-//! value of the wrong JSON type, cannot be represented in a loaded object:
-//! the loader reports them, with their position, as load errors. The
-//! `schema.required` findings here cover the required fields that the types
-//! keep optional (TLSRoute `hostnames`, a ListenerSet-less `spec` is a load
-//! error, and so on).
+//! as an HTTPRoute `backendRefs[].name`, a Gateway `gatewayClassName` or a
+//! listener `port`, and values of the wrong JSON type cannot be represented
+//! in a loaded object: the loader reports them, with their position, as load
+//! errors, and such an object never reaches admission. The
+//! `schema.required` findings here cover the required fields the types keep
+//! optional (TLSRoute v1 `hostnames`, for example).
+//!
+//! # Channels
+//!
+//! [`Options::channel`](crate::Options::channel) picks the CRDs: standard
+//! (the default) or experimental. The experimental-only fields are only
+//! visible with the crate feature `experimental` (which `gwcheck` enables);
+//! without it, the types drop them while loading and an experimental-channel
+//! check cannot see them.
+//!
+//! # Positions
+//!
+//! A finding's [`Location`](crate::Location) is the position of its field in
+//! the input when the object was loaded from a file; for a field that is not
+//! written there (a defaulted or missing one) it is the nearest written
+//! ancestor, else the start of the object.
 //!
 //! # Rule identifiers
 //!
@@ -177,8 +192,14 @@ fn schema_rules() -> Vec<RuleInfo> {
     [
         (REQUIRED, "a required field is present"),
         (TYPE, "a value has the JSON type the schema says"),
-        (MIN_LENGTH, "a string is at least `minLength` characters long"),
-        (MAX_LENGTH, "a string is at most `maxLength` characters long"),
+        (
+            MIN_LENGTH,
+            "a string is at least `minLength` characters long",
+        ),
+        (
+            MAX_LENGTH,
+            "a string is at most `maxLength` characters long",
+        ),
         (ENUM, "a value is one of the `enum` values"),
         (MIN_ITEMS, "a list has at least `minItems` items"),
         (MAX_ITEMS, "a list has at most `maxItems` items"),
@@ -187,7 +208,10 @@ fn schema_rules() -> Vec<RuleInfo> {
         (MAX_PROPERTIES, "a map has at most `maxProperties` entries"),
         (DUPLICATE_KEY, "items of a map-type list have unique keys"),
         (DUPLICATE_ITEM, "items of a set-type list are unique"),
-        (FORMAT_IP, "an `IPAddress` Gateway address is IPv4 or IPv6 text"),
+        (
+            FORMAT_IP,
+            "an `IPAddress` Gateway address is IPv4 or IPv6 text",
+        ),
         (PRUNED, "a field exists in the channel's CRD (warning)"),
     ]
     .into_iter()
@@ -258,7 +282,6 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
     }
     ctx.into_findings()
 }
-
 
 /// The `spec` schema of a kind for a channel and version (tests).
 #[cfg(test)]
