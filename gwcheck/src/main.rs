@@ -104,6 +104,28 @@ impl ControllerArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The admission pass: what the API server would reject, one line per finding.
+    #[command(after_help = "Examples:\n  \
+        gwcheck lint examples/manifests/\n  \
+        kubectl get httproutes -A -o yaml | gwcheck lint -\n\n\
+        Each finding is `file:line:col: Kind ns/name: field.path: message [rule-id]`. Exit \
+        status: 0 when no object would be rejected, 1 when one would, 2 on a usage or I/O error.")]
+    Lint(LintArgs),
+    /// Lint, plus the status a controller would write, problems first.
+    #[command(after_help = "Examples:\n  \
+        gwcheck status examples/manifests/store.yaml\n  \
+        gwcheck status manifests/ -o yaml --controller-name example.com/gateway-controller\n  \
+        gwcheck status manifests/ --strict\n\n\
+        Exit status: 1 when an object would be rejected, or with --strict when a route parent \
+        or a listener is not fully accepted; 2 on a usage or I/O error.")]
+    Status(StatusArgs),
+    /// Where a request goes and why: listener, candidate rules, filters, backends.
+    #[command(after_help = "Examples:\n  \
+        gwcheck route examples/manifests/ --gateway infra/edge 'GET http://shop.store.example.com/cart'\n  \
+        gwcheck route m.yaml --gateway infra/edge 'https://api.example.com/v1?x=1' -H 'x-canary: yes'\n  \
+        gwcheck route m.yaml --gateway infra/edge tls://db.example.com:443 -o json\n\n\
+        The request is `[METHOD] URL`, `tls://SNI:PORT`, `tcp://:PORT` or `udp://:PORT`.")]
+    Route(RouteArgs),
     /// Run route test files (format v1.1): status and requests, steps included.
     #[command(after_help = "Examples:\n  \
         gwcheck test examples/store-tests.yaml --verbose\n  \
@@ -112,6 +134,106 @@ enum Command {
         A folder gives the .yaml files directly in it, in name order. Exit status: 0 when \
         every file passed, 1 when one failed, 2 on a usage or I/O error.")]
     Test(TestArgs),
+    /// The JSON Schema of a kind.
+    #[command(after_help = "Examples:\n  \
+        gwcheck schema HTTPRoute\n  \
+        gwcheck schema gateways --version v1beta1")]
+    Schema(SchemaArgs),
+}
+
+/// The output format of `status` and `route`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// Text for a terminal.
+    Text,
+    /// JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+/// Options of the commands that read manifests.
+#[derive(Debug, Args)]
+struct ManifestArgs {
+    /// Act only for GatewayClasses of this controller.
+    #[arg(long, value_name = "NAME")]
+    controller_name: Option<String>,
+    /// Treat this GatewayClass as present and accepted even without an object.
+    #[arg(long, value_name = "NAME")]
+    gateway_class: Option<String>,
+    /// The release channel objects are checked against.
+    #[arg(long, value_enum, default_value_t = ChannelArg::Standard)]
+    channel: ChannelArg,
+}
+
+impl ManifestArgs {
+    fn options(&self) -> gateway_validate::Options {
+        let mut options = gateway_validate::Options::new().channel(self.channel.into());
+        if let Some(name) = &self.controller_name {
+            options = options.controller_name(name.clone());
+        }
+        if let Some(class) = &self.gateway_class {
+            options = options.gateway_class(class.clone());
+        }
+        options
+    }
+}
+
+#[derive(Debug, Args)]
+struct LintArgs {
+    /// Manifest files or folders; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    manifests: ManifestArgs,
+}
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    /// Manifest files or folders; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    manifests: ManifestArgs,
+    /// Text, or the objects with .status filled in (JSON or YAML).
+    #[arg(short, long, value_enum, default_value_t = Output::Text)]
+    output: Output,
+    /// Exit 1 when a route parent or a listener is not fully accepted.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Debug, Args)]
+struct RouteArgs {
+    /// Manifest files or folders (`-` reads standard input), then the request.
+    #[arg(required = true, num_args = 2.., value_name = "FILE|DIR... REQUEST")]
+    args: Vec<String>,
+    /// The Gateway the request is sent to, namespace/name.
+    #[arg(long, value_name = "NS/NAME")]
+    gateway: String,
+    /// A request header, `name: value` (repeat for more).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    headers: Vec<String>,
+    /// The Host header, when it differs from the URL's.
+    #[arg(long)]
+    host: Option<String>,
+    /// The TLS server name, when it differs from the host (https).
+    #[arg(long)]
+    sni: Option<String>,
+    #[command(flatten)]
+    manifests: ManifestArgs,
+    /// Text or JSON (YAML too).
+    #[arg(short, long, value_enum, default_value_t = Output::Text)]
+    output: Output,
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// The kind (`HTTPRoute`), without regard to case, or its plural (`httproutes`).
+    kind: String,
+    /// A served version of the kind (the schema is the same for every version).
+    #[arg(long)]
+    version: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -142,7 +264,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = cli.color.enabled();
     let code = match cli.command {
+        Command::Lint(args) => lint(&args),
+        Command::Status(args) => status(&args, color),
+        Command::Route(args) => route(&args),
         Command::Test(args) => test(&args, color),
+        Command::Schema(args) => schema(&args),
     };
     ExitCode::from(code)
 }
@@ -195,5 +321,187 @@ fn test(args: &TestArgs, color: bool) -> u8 {
         EXIT_FAILED
     } else {
         EXIT_OK
+    }
+}
+
+/// Prints a value as JSON or YAML.
+fn print_structured(value: &serde_json::Value, output: Output) -> u8 {
+    let text = match output {
+        Output::Yaml => serde_saphyr::to_string(value).map_err(|e| e.to_string()),
+        _ => serde_json::to_string_pretty(value)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| e.to_string()),
+    };
+    match text {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!("gwcheck: cannot print the output: {err}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Loads and validates, printing every load problem and finding; the exit
+/// status so far (1 when something would be rejected).
+fn lint_pass(
+    paths: &[PathBuf],
+    args: &ManifestArgs,
+    print: bool,
+) -> Result<(gateway_validate::Snapshot, gateway_validate::Report, u8), u8> {
+    let (loaded, snapshot, report) =
+        match gwcheck::manifests::load_and_validate(paths, &args.options()) {
+            Ok(done) => done,
+            Err(err) => {
+                eprintln!("gwcheck: {err}");
+                return Err(EXIT_USAGE);
+            }
+        };
+    let out = &mut std::io::stdout().lock();
+    if print {
+        for error in &loaded.errors {
+            let _ = writeln!(out, "{}", gwcheck::manifests::load_line(error));
+        }
+        for warning in &loaded.warnings {
+            let _ = writeln!(out, "{}", gwcheck::manifests::load_line(warning));
+        }
+        for finding in report.findings() {
+            let _ = writeln!(
+                out,
+                "{}",
+                gwcheck::manifests::finding_line(finding, &snapshot)
+            );
+        }
+    }
+    let rejected = !loaded.errors.is_empty() || !report.rejected().is_empty();
+    Ok((
+        snapshot,
+        report,
+        if rejected { EXIT_FAILED } else { EXIT_OK },
+    ))
+}
+
+fn lint(args: &LintArgs) -> u8 {
+    match lint_pass(&args.paths, &args.manifests, true) {
+        Ok((snapshot, report, code)) => {
+            let errors = report.findings().iter().filter(|f| f.is_error()).count();
+            eprintln!(
+                "{} objects, {} rejected, {} findings ({errors} errors)",
+                snapshot.len(),
+                report.rejected().len(),
+                report.findings().len()
+            );
+            code
+        }
+        Err(code) => code,
+    }
+}
+
+fn status(args: &StatusArgs, color: bool) -> u8 {
+    let structured = args.output != Output::Text;
+    let (snapshot, report, mut code) = match lint_pass(&args.paths, &args.manifests, !structured) {
+        Ok(done) => done,
+        Err(code) => return code,
+    };
+    let described = gwcheck::describe::describe_all(&snapshot, &report);
+    if args.strict && described.iter().any(|d| d.not_fully_accepted) {
+        code = EXIT_FAILED;
+    }
+    if structured {
+        let value = gwcheck::describe::objects_with_status(&snapshot, &report);
+        let printed = print_structured(&value, args.output);
+        return if printed == EXIT_OK { code } else { printed };
+    }
+    let out = &mut std::io::stdout().lock();
+    if !report.findings().is_empty() {
+        let _ = writeln!(out);
+    }
+    for (i, d) in described.iter().enumerate() {
+        if i > 0 {
+            let _ = writeln!(out);
+        }
+        let title = if !color {
+            d.title.clone()
+        } else if d.problem {
+            format!("\x1b[1;31m{}\x1b[0m", d.title)
+        } else {
+            format!("\x1b[1m{}\x1b[0m", d.title)
+        };
+        let flag = if d.problem { "  (problem)" } else { "" };
+        let _ = writeln!(out, "{title}{flag}");
+        for line in &d.lines {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    code
+}
+
+fn route(args: &RouteArgs) -> u8 {
+    let Some((line, paths)) = args.args.split_last() else {
+        eprintln!("gwcheck: give manifests, then the request");
+        return EXIT_USAGE;
+    };
+    let gateway: gwcheck::testfile::NamespacedName = match args.gateway.parse() {
+        Ok(gateway) => gateway,
+        Err(err) => {
+            eprintln!("gwcheck: --gateway {}: {err}", args.gateway);
+            return EXIT_USAGE;
+        }
+    };
+    let request = match gwcheck::explain::parse_request(
+        line,
+        &args.headers,
+        args.host.as_deref(),
+        args.sni.as_deref(),
+    ) {
+        Ok(request) => request,
+        Err(err) => {
+            eprintln!("gwcheck: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let (_, report, code) = match lint_pass(&paths, &args.manifests, false) {
+        Ok(done) => done,
+        Err(code) => return code,
+    };
+    if report
+        .gateway_status(&gateway.namespace, &gateway.name)
+        .is_none()
+        && report.routing(&gateway.namespace, &gateway.name).is_none()
+    {
+        eprintln!("gwcheck: no Gateway {gateway} handled by this controller in the manifests");
+        return EXIT_USAGE;
+    }
+    if code != EXIT_OK {
+        eprintln!("gwcheck: some objects would be rejected and take no part; see gwcheck lint");
+    }
+    let explanation = gwcheck::explain::explain(&report, &gateway, &request);
+    if args.output == Output::Text {
+        print!("{}", explanation.to_text());
+        EXIT_OK
+    } else {
+        match serde_json::to_value(&explanation) {
+            Ok(value) => print_structured(&value, args.output),
+            Err(err) => {
+                eprintln!("gwcheck: {err}");
+                EXIT_USAGE
+            }
+        }
+    }
+}
+
+fn schema(args: &SchemaArgs) -> u8 {
+    match gwcheck::schema::schema(&args.kind, args.version.as_deref()) {
+        Ok(value) => print_structured(&value, Output::Json),
+        Err(err) => {
+            eprintln!("gwcheck: {err}");
+            EXIT_USAGE
+        }
     }
 }

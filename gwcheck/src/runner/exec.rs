@@ -8,7 +8,9 @@ use gateway_types::load::Loader;
 use gateway_types::{MetaExt, Object};
 use gateway_validate::{Report, Snapshot};
 
-use super::{Check, CheckKind, Coverage, FileReport, Item, RunConfig, Stage, request, status, timestamp};
+use super::{
+    Check, CheckKind, Coverage, FileReport, Item, RunConfig, Stage, request, status, timestamp,
+};
 use crate::testfile::{ManifestSource, ObjectKey, RequestCase, StatusExpect, TestFile};
 
 /// A compiled router per Gateway, or why none could be built.
@@ -115,16 +117,23 @@ impl World {
 
     /// The router of a Gateway's routing view; `Ok(None)` when the report
     /// has no routing view for it.
-    pub(crate) fn router(&mut self, namespace: &str, name: &str) -> Result<Option<&Router>, String> {
+    pub(crate) fn router(
+        &mut self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<&Router>, String> {
         let Some(routing) = self.report.routing(namespace, name) else {
             return Ok(None);
         };
         let key = (namespace.to_owned(), name.to_owned());
         let built = self.routers.entry(key).or_insert_with(|| {
-            Router::builder().add_gateway(routing).build().map_err(|errors| {
-                let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                format!("the router does not build: {}", errors.join("; "))
-            })
+            Router::builder()
+                .add_gateway(routing)
+                .build()
+                .map_err(|errors| {
+                    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                    format!("the router does not build: {}", errors.join("; "))
+                })
         });
         match built {
             Ok(router) => Ok(Some(router)),
@@ -140,7 +149,8 @@ impl World {
         stage: Stage,
         out: &mut FileReport,
     ) {
-        out.checks.extend(status::check(expect, &self.report, stage));
+        out.checks
+            .extend(status::check(expect, &self.report, stage));
         for (index, case) in requests.iter().enumerate() {
             let check = request::send(self, case, stage, index, &mut out.coverage);
             out.checks.push(check);

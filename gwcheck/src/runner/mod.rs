@@ -46,7 +46,7 @@
 
 mod exec;
 mod render;
-mod request;
+pub(crate) mod request;
 mod skips;
 mod status;
 mod timestamp;

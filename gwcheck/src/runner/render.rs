@@ -56,7 +56,10 @@ fn tally_text(report: &FileReport) -> String {
         parts.push(format!("status {}/{}", t.status_passed, t.status_total));
     }
     if t.requests_total > 0 {
-        parts.push(format!("requests {}/{}", t.requests_passed, t.requests_total));
+        parts.push(format!(
+            "requests {}/{}",
+            t.requests_passed, t.requests_total
+        ));
     }
     if parts.is_empty() {
         String::new()
@@ -100,9 +103,13 @@ fn check_lines(out: &mut String, p: &Paint, check: &Check, verbose: bool) {
         return;
     }
     match check.kind {
+        CheckKind::Status if show.len() == 1 => {
+            item_line(out, p, "    ", show[0], &check.subject);
+        }
         CheckKind::Status => {
+            let _ = writeln!(out, "    {}", check.subject);
             for item in show {
-                item_line(out, p, "    ", item, &check.subject);
+                item_line(out, p, "      ", item, "");
             }
         }
         CheckKind::Request | CheckKind::Setup => {
@@ -164,7 +171,10 @@ pub fn render_file(report: &FileReport, options: &RenderOptions) -> String {
     let mut stage = None;
     for check in report.checks() {
         let shown = verbose || !check.passed();
-        if shown && stage != Some(check.stage) && report.checks().iter().any(|c| c.stage != check.stage) {
+        if shown
+            && stage != Some(check.stage)
+            && report.checks().iter().any(|c| c.stage != check.stage)
+        {
             let _ = writeln!(out, "  {}", p.paint(DIM, &format!("[{}]", check.stage)));
             stage = Some(check.stage);
         }

@@ -20,7 +20,7 @@ const RANDOM: u32 = 0;
 
 /// Where a request went.
 #[derive(Debug, Clone, PartialEq)]
-enum Found {
+pub(crate) enum Found {
     /// The connection or TLS handshake is refused.
     Rejected(String),
     /// The Gateway answers itself.
@@ -33,7 +33,7 @@ enum Found {
 }
 
 impl Found {
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Self::Rejected(why) => format!("rejected ({why})"),
             Self::Respond(status) => format!("status {status}"),
@@ -43,7 +43,7 @@ impl Found {
     }
 }
 
-fn backend_text(b: &ResolvedBackend) -> String {
+pub(crate) fn backend_text(b: &ResolvedBackend) -> String {
     let mut text = String::new();
     if !b.kind.is_empty() && b.kind != "Service" {
         let _ = write!(text, "{} ", b.kind);
@@ -153,7 +153,9 @@ fn pick_listener<'a>(
     let candidates: Vec<&ListenerRouting> = routing
         .listeners
         .iter()
-        .filter(|l| i64::from(l.port) == i64::from(port) && protocols.contains(&l.protocol.as_str()))
+        .filter(|l| {
+            i64::from(l.port) == i64::from(port) && protocols.contains(&l.protocol.as_str())
+        })
         .collect();
     if candidates.is_empty() {
         return Pick::NoListener;
@@ -169,7 +171,7 @@ fn pick_listener<'a>(
     best.map_or(Pick::NoHostMatch, |(_, l)| Pick::Listener(l))
 }
 
-fn listener_text(l: &ListenerRouting) -> String {
+pub(crate) fn listener_text(l: &ListenerRouting) -> String {
     let mut text = format!("listener {} ({} port {}", l.name, l.protocol, l.port);
     if let Some(host) = &l.hostname {
         let _ = write!(text, ", hostname {host}");
@@ -185,10 +187,10 @@ fn listener_text(l: &ListenerRouting) -> String {
 }
 
 /// What the runner learned from sending a request.
-struct Sent {
-    found: Found,
-    decision: Option<Decision>,
-    trace: Vec<String>,
+pub(crate) struct Sent {
+    pub(crate) found: Found,
+    pub(crate) decision: Option<Decision>,
+    pub(crate) trace: Vec<String>,
 }
 
 impl Sent {
@@ -234,14 +236,25 @@ pub(crate) fn send(
 fn route(world: &mut World, case: &RequestCase, coverage: &mut Coverage) -> Sent {
     let (namespace, name) = (&case.gateway.namespace, &case.gateway.name);
     let request = &case.request;
-    let Some(routing) = world.report().routing(namespace, name) else {
-        return Sent::rejected(
-            "the Gateway has no routing view: not accepted, or not this controller's",
-            Vec::new(),
-        );
+    let trace = match select(world.report().routing(namespace, name), request) {
+        Ok((_, trace)) => trace,
+        Err(refusal) => return refusal.into_sent(),
     };
-    let port = request.port();
-    let (protocols, host): (&[&str], Option<&str>) = match request.target() {
+    match world.router(namespace, name) {
+        Ok(Some(router)) => dispatch(router, request, trace, coverage),
+        Ok(None) => Sent::rejected("the Gateway has no routing view", trace),
+        Err(message) => {
+            let mut trace = trace;
+            trace.push(message.clone());
+            Sent::rejected(message, trace)
+        }
+    }
+}
+
+/// The listener protocols a request can arrive on, and the name that picks
+/// the listener (the TLS server name, else the host).
+fn listener_key(request: &Request) -> (&'static [&'static str], Option<&str>) {
+    match request.target() {
         RequestTarget::Http(url) if url.scheme() == Scheme::Https => {
             (&["HTTPS"], request.server_name())
         }
@@ -257,48 +270,88 @@ fn route(world: &mut World, case: &RequestCase, coverage: &mut Coverage) -> Sent
             protocol: StreamProtocol::Udp,
             ..
         } => (&["UDP"], None),
+    }
+}
+
+/// Why a connection or handshake is refused, and the trace so far.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub(crate) why: String,
+    pub(crate) trace: Vec<String>,
+}
+
+impl Refusal {
+    fn new(why: impl Into<String>, trace: Vec<String>) -> Self {
+        Self {
+            why: why.into(),
+            trace,
+        }
+    }
+
+    pub(crate) fn into_sent(self) -> Sent {
+        Sent::rejected(self.why, self.trace)
+    }
+}
+
+/// Picks the listener a request arrives on (`None`: an HTTP port with no
+/// listener for the host, where the Gateway still answers), with the trace
+/// so far; or the refusal when the connection or handshake is refused.
+pub(crate) fn select<'r>(
+    routing: Option<&'r GatewayRouting>,
+    request: &Request,
+) -> Result<(Option<&'r ListenerRouting>, Vec<String>), Refusal> {
+    let Some(routing) = routing else {
+        return Err(Refusal::new(
+            "the Gateway has no routing view: not accepted, or not this controller's",
+            Vec::new(),
+        ));
     };
-    let tls = request.uses_tls();
+    let port = request.port();
+    let (protocols, host) = listener_key(request);
+    let stream = matches!(request.target(), RequestTarget::Stream { .. });
     let mut trace = Vec::new();
     match pick_listener(routing, protocols, port, host) {
-        Pick::NoListener => {
-            return Sent::rejected(
-                format!("no {} listener on port {port}", protocols.join("/")),
-                trace,
-            );
-        }
-        Pick::NoHostMatch if tls || protocols == ["TCP"] || protocols == ["UDP"] => {
-            return Sent::rejected(
-                format!(
-                    "no {} listener on port {port} for server name {}",
-                    protocols.join("/"),
-                    host.unwrap_or("(none)")
-                ),
-                trace,
-            );
-        }
+        Pick::NoListener => Err(Refusal::new(
+            format!("no {} listener on port {port}", protocols.join("/")),
+            trace,
+        )),
+        Pick::NoHostMatch if request.uses_tls() || stream => Err(Refusal::new(
+            format!(
+                "no {} listener on port {port} for server name {}",
+                protocols.join("/"),
+                host.unwrap_or("(none)")
+            ),
+            trace,
+        )),
         Pick::NoHostMatch => {
             trace.push(format!(
                 "no {} listener on port {port} matches host {}",
                 protocols.join("/"),
                 host.unwrap_or("(none)")
             ));
+            Ok((None, trace))
         }
         Pick::Listener(listener) => {
             trace.push(listener_text(listener));
-            if !listener.ready {
-                return Sent::rejected(format!("listener {} is not ready", listener.name), trace);
+            if listener.ready {
+                Ok((Some(listener), trace))
+            } else {
+                Err(Refusal::new(
+                    format!("listener {} is not ready", listener.name),
+                    trace,
+                ))
             }
         }
     }
-    let router = match world.router(namespace, name) {
-        Ok(Some(router)) => router,
-        Ok(None) => return Sent::rejected("the Gateway has no routing view", trace),
-        Err(message) => {
-            trace.push(message.clone());
-            return Sent::rejected(message, trace);
-        }
-    };
+}
+
+/// Asks the router where a request goes, once its listener is known.
+pub(crate) fn dispatch(
+    router: &Router,
+    request: &Request,
+    trace: Vec<String>,
+    coverage: &mut Coverage,
+) -> Sent {
     match request.target() {
         RequestTarget::Tls { sni, port } => stream(router.route_tls(*port, sni), trace, coverage),
         RequestTarget::Stream {
@@ -309,7 +362,9 @@ fn route(world: &mut World, case: &RequestCase, coverage: &mut Coverage) -> Sent
             port,
             protocol: StreamProtocol::Udp,
         } => stream(router.route_udp(*port), trace, coverage),
-        _ => http_request(router, request, trace, coverage),
+        RequestTarget::Http(_) | RequestTarget::Grpc(_) => {
+            http_request(router, request, trace, coverage)
+        }
     }
 }
 
@@ -689,7 +744,10 @@ fn response_items(expect: &ResponseExpect, request: &Request, sent: &Sent, items
         return;
     };
     // The backend's headers when a backend answers, then the Gateway's edits.
-    let mut headers = match (&decision.action, header_map(request.backend_response_headers())) {
+    let mut headers = match (
+        &decision.action,
+        header_map(request.backend_response_headers()),
+    ) {
         (Action::Forward { .. }, Ok(headers)) => headers,
         (Action::Forward { .. }, Err(message)) => {
             items.push(Item::new(
@@ -708,7 +766,9 @@ fn response_items(expect: &ResponseExpect, request: &Request, sent: &Sent, items
         let values = header_values(&headers, name);
         let passed = !values.is_empty() && {
             let joined = values.join(", ");
-            choices.iter().any(|c| *c == joined || values.join(",") == *c)
+            choices
+                .iter()
+                .any(|c| *c == joined || values.join(",") == *c)
         };
         items.push(Item::new(
             format!("response header {name}"),
@@ -747,9 +807,9 @@ fn mirror_items(expect: &[Mirror], sent: &Sent, items: &mut Vec<Item>) {
     }
     for mirror in expect {
         let percent = f64::from(mirror.percent.unwrap_or(100));
-        let passed = found
-            .iter()
-            .any(|m| service_matches(&mirror.service, &m.backend) && (m.percent - percent).abs() < 1e-6);
+        let passed = found.iter().any(|m| {
+            service_matches(&mirror.service, &m.backend) && (m.percent - percent).abs() < 1e-6
+        });
         let expected = match mirror.percent {
             Some(p) => format!("{} {p}%", mirror.service),
             None => format!("{} (every request)", mirror.service),

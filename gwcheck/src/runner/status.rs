@@ -76,11 +76,8 @@ pub(crate) fn check(expect: &StatusExpect, report: &Report, stage: Stage) -> Vec
         push(format!("{} {}", policy.kind, policy.name), items);
     }
     for route in &expect.routes {
-        let status = report.route_status(
-            route.kind.as_str(),
-            &route.name.namespace,
-            &route.name.name,
-        );
+        let status =
+            report.route_status(route.kind.as_str(), &route.name.namespace, &route.name.name);
         let entries: Vec<(&ParentReference, &[Condition])> = status
             .map(|s| {
                 s.parents
