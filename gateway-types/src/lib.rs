@@ -46,7 +46,9 @@ pub use gateway_class::GatewayClass;
 pub use grpc_route::GrpcRoute;
 pub use http_route::HttpRoute;
 pub use listener_set::ListenerSet;
-pub use load::{LoadError, Loaded, Loader};
+pub use load::{
+    Limit, Limits, LoadError, LoadErrorKind, Loaded, LoadedObject, Loader, Skipped, Source,
+};
 pub use meta::{Condition, MetaExt, ObjectMeta};
 pub use object::{ApiObject, Defaults, Object};
 pub use reference_grant::ReferenceGrant;
