@@ -99,12 +99,17 @@ pub(super) fn run(
                     (gi, Ok((0..gateways[gi].own).collect()))
                 }
                 "ListenerSet" => {
-                    let Some(&si) = set_index.get(&key) else { continue };
+                    let Some(&si) = set_index.get(&key) else {
+                        continue;
+                    };
                     let s = &sets[si];
                     let c = match &s.detached {
                         Some(_) => Err((
                             Reason::NoMatchingParent,
-                            format!("ListenerSet {ns}/{} is not attached to its Gateway", pr.name),
+                            format!(
+                                "ListenerSet {ns}/{} is not attached to its Gateway",
+                                pr.name
+                            ),
                         )),
                         None => Ok(s.range.clone().collect()),
                     };
@@ -143,7 +148,10 @@ pub(super) fn run(
                 Ok(reach) => {
                     let live: Vec<&Reach> = reach.iter().filter(|x| x.lost_to.is_none()).collect();
                     if live.is_empty() {
-                        let winner = reach.iter().find_map(|x| x.lost_to).map(|w| &world.routes[w]);
+                        let winner = reach
+                            .iter()
+                            .find_map(|x| x.lost_to)
+                            .map(|w| &world.routes[w]);
                         Err((
                             Reason::NotAllowedByListeners,
                             match winner {
@@ -168,11 +176,20 @@ pub(super) fn run(
                     }
                 }
             };
-            status.parents.push(parent_status(r, e.ref_index, &gw.controller, accepted, &refs));
+            status.parents.push(parent_status(
+                r,
+                e.ref_index,
+                &gw.controller,
+                accepted,
+                &refs,
+            ));
         }
         if !used_by.is_empty() {
             for rule in &rules {
-                let targets = rule.backends.iter().chain(rule.mirrors.iter().map(|(_, b)| b));
+                let targets = rule
+                    .backends
+                    .iter()
+                    .chain(rule.mirrors.iter().map(|(_, b)| b));
                 for b in targets {
                     note_use(&mut users, b, &used_by);
                 }
@@ -191,7 +208,10 @@ pub(super) fn run(
             }
         }
         resolved[ri] = Some(rules);
-        out.insert((r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone()), status);
+        out.insert(
+            (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone()),
+            status,
+        );
         i = j;
     }
     (resolved, users)
@@ -199,7 +219,9 @@ pub(super) fn run(
 
 fn note_use(users: &mut ServiceUsers, b: &ResolvedBackend, used_by: &BTreeMap<NsName, String>) {
     if b.group.is_empty() && b.kind == "Service" {
-        let entry = users.entry((b.namespace.clone(), b.name.clone())).or_default();
+        let entry = users
+            .entry((b.namespace.clone(), b.name.clone()))
+            .or_default();
         entry.extend(used_by.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
 }
@@ -216,7 +238,8 @@ fn evaluate(
         .into_iter()
         .filter(|&i| {
             let l = &gw.listeners[i];
-            pr.section_name.as_ref().is_none_or(|s| *s == l.name) && pr.port.is_none_or(|p| p == l.port)
+            pr.section_name.as_ref().is_none_or(|s| *s == l.name)
+                && pr.port.is_none_or(|p| p == l.port)
         })
         .collect();
     if narrowed.is_empty() {
@@ -235,7 +258,11 @@ fn evaluate(
     if allowed.is_empty() {
         return Err((
             Reason::NotAllowedByListeners,
-            format!("no listener allows {}s from namespace {}", r.kind.as_str(), r.ns),
+            format!(
+                "no listener allows {}s from namespace {}",
+                r.kind.as_str(),
+                r.ns
+            ),
         ));
     }
     let reach: Vec<Reach> = allowed
@@ -297,7 +324,10 @@ fn settle_route_type_conflicts(world: &World, evals: &mut [ParentEval]) {
             continue;
         }
         cands.sort_by(|a, b| {
-            let (ra, rb) = (&world.routes[evals[a.0].route], &world.routes[evals[b.0].route]);
+            let (ra, rb) = (
+                &world.routes[evals[a.0].route],
+                &world.routes[evals[b.0].route],
+            );
             ra.order_key().cmp(&rb.order_key())
         });
         let mut http = HostSet::default();
@@ -305,7 +335,9 @@ fn settle_route_type_conflicts(world: &World, evals: &mut [ParentEval]) {
         let mut decided: HashMap<usize, Option<usize>> = HashMap::new();
         for (ei, xi) in cands {
             let ri = evals[ei].route;
-            let Ok(reach) = &mut evals[ei].verdict else { continue };
+            let Ok(reach) = &mut evals[ei].verdict else {
+                continue;
+            };
             let x = &mut reach[xi];
             let verdict = *decided.entry(ri).or_insert_with(|| {
                 let (mine, theirs) = if world.routes[ri].kind == Kind::Http {
@@ -326,7 +358,11 @@ fn settle_route_type_conflicts(world: &World, evals: &mut [ParentEval]) {
 
 /// Resolves every reference of a route: the rules for the routing view and
 /// the route's `ResolvedRefs` verdict (the first failure in rule order).
-fn resolve_rules(world: &World, policies: &PolicyIndex, r: &Route) -> (Vec<RuleRouting>, Option<RefError>) {
+fn resolve_rules(
+    world: &World,
+    policies: &PolicyIndex,
+    r: &Route,
+) -> (Vec<RuleRouting>, Option<RefError>) {
     let mut first: Option<RefError> = None;
     let mut note = |e: Option<RefError>| {
         if first.is_none() {
@@ -352,7 +388,10 @@ fn resolve_rules(world: &World, policies: &PolicyIndex, r: &Route) -> (Vec<RuleR
                 ExtraRef::Backend(b) => note(resolve_backend(world, policies, r.kind, &r.ns, b).1),
                 ExtraRef::Extension(e) => note(Some((
                     Reason::InvalidKind,
-                    format!("ExtensionRef {}/{} {:?} is not supported", e.group, e.kind, e.name),
+                    format!(
+                        "ExtensionRef {}/{} {:?} is not supported",
+                        e.group, e.kind, e.name
+                    ),
                 ))),
             }
         }
@@ -371,11 +410,21 @@ fn parent_status(
     let is_accepted = accepted.is_ok();
     let mut conditions = vec![
         match accepted {
-            Ok(()) => cond(ConditionType::Accepted, true, Reason::Accepted, "the route is accepted"),
+            Ok(()) => cond(
+                ConditionType::Accepted,
+                true,
+                Reason::Accepted,
+                "the route is accepted",
+            ),
             Err((reason, m)) => cond(ConditionType::Accepted, false, reason, m),
         },
         match refs {
-            None => cond(ConditionType::ResolvedRefs, true, Reason::ResolvedRefs, "all references resolved"),
+            None => cond(
+                ConditionType::ResolvedRefs,
+                true,
+                Reason::ResolvedRefs,
+                "all references resolved",
+            ),
             Some((reason, m)) => cond(ConditionType::ResolvedRefs, false, *reason, m),
         },
     ];

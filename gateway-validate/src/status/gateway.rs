@@ -73,7 +73,12 @@ impl GatewayState {
                 Reason::ListenersNotValid,
                 "some listeners are not valid",
             ),
-            None => cond(ConditionType::Accepted, true, Reason::Accepted, "the Gateway is accepted"),
+            None => cond(
+                ConditionType::Accepted,
+                true,
+                Reason::Accepted,
+                "the Gateway is accepted",
+            ),
         };
         let programmed = match &self.not_accepted {
             Some((_, m)) => cond(ConditionType::Programmed, false, Reason::Invalid, m),
@@ -83,7 +88,12 @@ impl GatewayState {
                 Reason::AddressNotAssigned,
                 "an address without a value cannot be assigned",
             ),
-            None => cond(ConditionType::Programmed, true, Reason::Programmed, "the Gateway is programmed"),
+            None => cond(
+                ConditionType::Programmed,
+                true,
+                Reason::Programmed,
+                "the Gateway is programmed",
+            ),
         };
         let resolved = match &self.client_cert {
             Some((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m),
@@ -93,7 +103,12 @@ impl GatewayState {
                 Reason::ListenersNotResolved,
                 "some listeners have unresolved references",
             ),
-            None => cond(ConditionType::ResolvedRefs, true, Reason::ResolvedRefs, "all references resolved"),
+            None => cond(
+                ConditionType::ResolvedRefs,
+                true,
+                Reason::ResolvedRefs,
+                "all references resolved",
+            ),
         };
         let mut conditions = vec![accepted, programmed, resolved];
         if self.listeners.iter().any(|l| l.insecure_fallback) {
@@ -122,15 +137,31 @@ pub(super) fn evaluate(world: &World, classes: &Classes, index: usize) -> Option
     let spec = &g.obj.spec;
     let mut not_accepted: Option<RefError> = None;
     if let Err(m) = &class.accepted {
-        not_accepted = Some((Reason::Invalid, format!("GatewayClass {} is not accepted: {m}", spec.gateway_class_name)));
+        not_accepted = Some((
+            Reason::Invalid,
+            format!(
+                "GatewayClass {} is not accepted: {m}",
+                spec.gateway_class_name
+            ),
+        ));
     }
     if not_accepted.is_none()
-        && let Some(p) = spec.infrastructure.as_ref().and_then(|i| i.parameters_ref.as_ref())
-        && !(p.group.is_empty() && p.kind == "ConfigMap" && world.config_maps.contains_key(&(g.ns.clone(), p.name.clone())))
+        && let Some(p) = spec
+            .infrastructure
+            .as_ref()
+            .and_then(|i| i.parameters_ref.as_ref())
+        && !(p.group.is_empty()
+            && p.kind == "ConfigMap"
+            && world
+                .config_maps
+                .contains_key(&(g.ns.clone(), p.name.clone())))
     {
         not_accepted = Some((
             Reason::InvalidParameters,
-            format!("parametersRef {}/{} {:?} does not name an existing ConfigMap in namespace {}", p.group, p.kind, p.name, g.ns),
+            format!(
+                "parametersRef {}/{} {:?} does not name an existing ConfigMap in namespace {}",
+                p.group, p.kind, p.name, g.ns
+            ),
         ));
     }
     let mut addresses = Vec::new();
@@ -139,7 +170,10 @@ pub(super) fn evaluate(world: &World, classes: &Classes, index: usize) -> Option
         let t = a.type_or_default();
         if t != address_type::IP_ADDRESS && t != address_type::HOSTNAME {
             if not_accepted.is_none() {
-                not_accepted = Some((Reason::UnsupportedAddress, format!("address type {t:?} is not supported")));
+                not_accepted = Some((
+                    Reason::UnsupportedAddress,
+                    format!("address type {t:?} is not supported"),
+                ));
             }
             continue;
         }
@@ -175,7 +209,7 @@ pub(super) fn evaluate(world: &World, classes: &Classes, index: usize) -> Option
         .map(|l| listeners::evaluate(world, l, &by, frontend, &g.ns))
         .collect();
     let own = ls.len();
-    listeners::resolve_conflicts(&mut ls, &[0..own]);
+    listeners::resolve_conflicts(&mut ls, std::slice::from_ref(&(0..own)));
     if not_accepted.is_none() && own > 0 && !ls.iter().any(ListenerState::is_valid) {
         not_accepted = Some((Reason::ListenersNotValid, "no listener is valid".to_owned()));
     }

@@ -82,7 +82,9 @@ pub(super) fn evaluate(
                 let found = p.group.is_empty()
                     && p.kind == "ConfigMap"
                     && p.namespace.as_ref().is_some_and(|ns| {
-                        world.config_maps.contains_key(&(ns.clone(), p.name.clone()))
+                        world
+                            .config_maps
+                            .contains_key(&(ns.clone(), p.name.clone()))
                     });
                 if found {
                     Ok(())
@@ -96,7 +98,12 @@ pub(super) fn evaluate(
         };
         let mut conditions = vec![
             match &accepted {
-                Ok(()) => cond(ConditionType::Accepted, true, Reason::Accepted, "the class is accepted"),
+                Ok(()) => cond(
+                    ConditionType::Accepted,
+                    true,
+                    Reason::Accepted,
+                    "the class is accepted",
+                ),
                 Err(m) => cond(ConditionType::Accepted, false, Reason::InvalidParameters, m),
             },
             cond(

@@ -65,7 +65,11 @@ pub(super) fn effective(listener: Option<&str>, route: &[String]) -> Option<Opti
         (Some(l), true) => Some(Some(vec![l.to_owned()])),
         (Some(l), false) => {
             let hits = dedup(route.iter().filter_map(|h| intersect(l, h)));
-            if hits.is_empty() { None } else { Some(Some(hits)) }
+            if hits.is_empty() {
+                None
+            } else {
+                Some(Some(hits))
+            }
         }
     }
 }
@@ -103,7 +107,9 @@ impl HostSet {
         };
         for h in hosts {
             if is_wildcard(h) {
-                self.wildcards.entry(wildcard_suffix(h).to_owned()).or_insert(owner);
+                self.wildcards
+                    .entry(wildcard_suffix(h).to_owned())
+                    .or_insert(owner);
             } else {
                 self.exact.entry(h.clone()).or_insert(owner);
             }
@@ -144,15 +150,24 @@ mod tests {
 
     #[test]
     fn exact_intersects_a_wildcard_only_with_an_extra_label() {
-        assert_eq!(intersect("foo.example.com", "*.example.com"), Some("foo.example.com"));
-        assert_eq!(intersect("a.b.example.com", "*.example.com"), Some("a.b.example.com"));
+        assert_eq!(
+            intersect("foo.example.com", "*.example.com"),
+            Some("foo.example.com")
+        );
+        assert_eq!(
+            intersect("a.b.example.com", "*.example.com"),
+            Some("a.b.example.com")
+        );
         assert_eq!(intersect("example.com", "*.example.com"), None);
         assert_eq!(intersect("fooexample.com", "*.example.com"), None);
     }
 
     #[test]
     fn two_wildcards_intersect_as_the_narrower() {
-        assert_eq!(intersect("*.example.com", "*.foo.example.com"), Some("*.foo.example.com"));
+        assert_eq!(
+            intersect("*.example.com", "*.foo.example.com"),
+            Some("*.foo.example.com")
+        );
         assert_eq!(intersect("*.com", "*.example.com"), Some("*.example.com"));
         assert_eq!(intersect("*.example.com", "*.example.org"), None);
     }
@@ -169,7 +184,10 @@ mod tests {
             ),
             Some(Some(v(&["foo.wildcard.io", "foo.bar.wildcard.io"])))
         );
-        assert_eq!(effective(Some("very.specific.com"), &v(&["*.specific.com"])), Some(Some(v(&["very.specific.com"]))));
+        assert_eq!(
+            effective(Some("very.specific.com"), &v(&["*.specific.com"])),
+            Some(Some(v(&["very.specific.com"])))
+        );
         assert_eq!(effective(Some("a.com"), &v(&["b.com"])), None);
     }
 

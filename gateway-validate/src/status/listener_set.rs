@@ -60,7 +60,10 @@ pub(super) fn merge(
                     ls.source.as_ref(),
                     "spec.parentRef".to_owned(),
                     "status.listenerset.parent-not-found",
-                    format!("Gateway {ns}/{} does not exist; the ListenerSet attaches to nothing", p.name),
+                    format!(
+                        "Gateway {ns}/{} does not exist; the ListenerSet attaches to nothing",
+                        p.name
+                    ),
                 ));
             }
             continue;
@@ -82,7 +85,10 @@ pub(super) fn merge(
             Some((
                 Reason::NotAllowed,
                 Reason::NotAllowed,
-                format!("Gateway {}/{} does not allow ListenerSets from namespace {}", gw.ns, gw.name, ls.ns),
+                format!(
+                    "Gateway {}/{} does not allow ListenerSets from namespace {}",
+                    gw.ns, gw.name, ls.ns
+                ),
             ))
         } else if !gw.accepted() {
             Some((
@@ -103,7 +109,10 @@ pub(super) fn merge(
     // Merge order: per Gateway, oldest first, then namespace/name.
     let mut order: Vec<usize> = (0..sets.len()).collect();
     order.sort_by(|&a, &b| {
-        let (x, y) = (&world.listener_sets[sets[a].world], &world.listener_sets[sets[b].world]);
+        let (x, y) = (
+            &world.listener_sets[sets[a].world],
+            &world.listener_sets[sets[b].world],
+        );
         x.order_key().cmp(&y.order_key())
     });
     for si in order {
@@ -140,8 +149,9 @@ pub(super) fn merge(
         for l in &mut gw.listeners {
             l.conflict = None;
         }
-        let mut groups = vec![0..gw.own];
-        groups.extend(gw.sets.iter().map(|(_, r)| r.clone()));
+        let groups: Vec<_> = std::iter::once(0..gw.own)
+            .chain(gw.sets.iter().map(|(_, r)| r.clone()))
+            .collect();
         listeners::resolve_conflicts(&mut gw.listeners, &groups);
         listeners::mark_overlapping_tls(&mut gw.listeners);
         gw.attached_sets = gw
@@ -178,18 +188,43 @@ pub(super) fn status(world: &World, set: &SetState, gw: &GatewayState) -> Listen
                 let m = "no listener entry is valid";
                 vec![
                     cond(ConditionType::Accepted, false, Reason::ListenersNotValid, m),
-                    cond(ConditionType::Programmed, false, Reason::ListenersNotValid, m),
+                    cond(
+                        ConditionType::Programmed,
+                        false,
+                        Reason::ListenersNotValid,
+                        m,
+                    ),
                 ]
             } else {
                 let accepted = if valid < entries.len() {
-                    cond(ConditionType::Accepted, true, Reason::ListenersNotValid, "some listener entries are not valid")
+                    cond(
+                        ConditionType::Accepted,
+                        true,
+                        Reason::ListenersNotValid,
+                        "some listener entries are not valid",
+                    )
                 } else {
-                    cond(ConditionType::Accepted, true, Reason::Accepted, "the ListenerSet is accepted")
+                    cond(
+                        ConditionType::Accepted,
+                        true,
+                        Reason::Accepted,
+                        "the ListenerSet is accepted",
+                    )
                 };
                 let programmed = if gw.programmed() {
-                    cond(ConditionType::Programmed, true, Reason::Programmed, "the ListenerSet is programmed")
+                    cond(
+                        ConditionType::Programmed,
+                        true,
+                        Reason::Programmed,
+                        "the ListenerSet is programmed",
+                    )
                 } else {
-                    cond(ConditionType::Programmed, false, Reason::ParentNotProgrammed, "the parent Gateway is not programmed")
+                    cond(
+                        ConditionType::Programmed,
+                        false,
+                        Reason::ParentNotProgrammed,
+                        "the parent Gateway is not programmed",
+                    )
                 };
                 vec![accepted, programmed]
             }

@@ -146,28 +146,63 @@ impl ListenerState {
     /// The status entry, with `observedGeneration` from the owner.
     pub(super) fn status(&self, generation: Option<i64>) -> ListenerStatus {
         let accepted = if let Some(r) = self.conflict {
-            cond(ConditionType::Accepted, false, r, "the listener conflicts with another listener")
+            cond(
+                ConditionType::Accepted,
+                false,
+                r,
+                "the listener conflicts with another listener",
+            )
         } else if let Some((r, m)) = &self.not_accepted {
             cond(ConditionType::Accepted, false, *r, m)
         } else {
-            cond(ConditionType::Accepted, true, Reason::Accepted, "the listener is accepted")
+            cond(
+                ConditionType::Accepted,
+                true,
+                Reason::Accepted,
+                "the listener is accepted",
+            )
         };
         let programmed = if let Some(r) = self.conflict {
-            cond(ConditionType::Programmed, false, r, "the listener conflicts with another listener")
+            cond(
+                ConditionType::Programmed,
+                false,
+                r,
+                "the listener conflicts with another listener",
+            )
         } else if let Some((_, m)) = &self.not_accepted {
             cond(ConditionType::Programmed, false, Reason::Invalid, m)
         } else if let Some(m) = &self.unservable {
             cond(ConditionType::Programmed, false, Reason::Invalid, m)
         } else {
-            cond(ConditionType::Programmed, true, Reason::Programmed, "the listener is programmed")
+            cond(
+                ConditionType::Programmed,
+                true,
+                Reason::Programmed,
+                "the listener is programmed",
+            )
         };
         let resolved = match &self.refs {
             Some((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m),
-            None => cond(ConditionType::ResolvedRefs, true, Reason::ResolvedRefs, "all references resolved"),
+            None => cond(
+                ConditionType::ResolvedRefs,
+                true,
+                Reason::ResolvedRefs,
+                "all references resolved",
+            ),
         };
         let conflicted = match self.conflict {
-            Some(r) => cond(ConditionType::Conflicted, true, r, "the listener conflicts with another listener"),
-            None => cond(ConditionType::Conflicted, false, Reason::NoConflicts, "no conflicts"),
+            Some(r) => cond(
+                ConditionType::Conflicted,
+                true,
+                r,
+                "the listener conflicts with another listener",
+            ),
+            None => cond(
+                ConditionType::Conflicted,
+                false,
+                Reason::NoConflicts,
+                "no conflicts",
+            ),
         };
         let mut conditions = vec![accepted, programmed, resolved, conflicted];
         if self.overlapping {
@@ -261,17 +296,27 @@ pub(super) fn evaluate(
             }
             (Some(TlsModeType::Terminate) | None, _) => st.tls = ListenerTls::Terminate,
             (Some(m), _) => {
-                st.not_accepted = Some((Reason::UnsupportedValue, format!("TLS mode {m} is not supported")));
+                st.not_accepted = Some((
+                    Reason::UnsupportedValue,
+                    format!("TLS mode {m} is not supported"),
+                ));
             }
         }
         if st.not_accepted.is_none()
             && let Some(opts) = l.tls.as_ref().and_then(|t| t.options.as_ref())
             && let Some(k) = opts.keys().next()
         {
-            st.not_accepted = Some((Reason::UnsupportedValue, format!("TLS option {k:?} is not supported")));
+            st.not_accepted = Some((
+                Reason::UnsupportedValue,
+                format!("TLS option {k:?} is not supported"),
+            ));
         }
         if st.tls == ListenerTls::Terminate {
-            let certs = l.tls.as_ref().map(|t| t.certificate_refs()).unwrap_or_default();
+            let certs = l
+                .tls
+                .as_ref()
+                .map(|t| t.certificate_refs())
+                .unwrap_or_default();
             let mut usable = 0;
             for c in certs {
                 let ns = c.namespace.as_deref().unwrap_or(by.ns);
@@ -344,7 +389,11 @@ pub(super) fn evaluate(
         if !bad.is_empty() {
             note_ref((
                 Reason::InvalidRouteKinds,
-                format!("route kinds {} are not supported on a {} listener", bad.join(", "), l.protocol),
+                format!(
+                    "route kinds {} are not supported on a {} listener",
+                    bad.join(", "),
+                    l.protocol
+                ),
             ));
         }
         if st.kinds.is_empty() && st.unservable.is_none() {
@@ -362,7 +411,8 @@ pub(super) fn evaluate(
                 if st.not_accepted.is_none() {
                     st.not_accepted = Some((
                         Reason::Invalid,
-                        "allowedRoutes.namespaces.from is Selector but no selector is given".to_owned(),
+                        "allowedRoutes.namespaces.from is Selector but no selector is given"
+                            .to_owned(),
                     ));
                 }
                 Namespaces::Nothing
@@ -444,7 +494,10 @@ impl PortCounts {
 /// attached ListenerSet. Within a group nobody wins; a later group's entry
 /// that conflicts with an earlier kept listener is conflicted; earlier
 /// listeners are never changed by later ones.
-pub(super) fn resolve_conflicts(listeners: &mut [ListenerState], groups: &[std::ops::Range<usize>]) {
+pub(super) fn resolve_conflicts(
+    listeners: &mut [ListenerState],
+    groups: &[std::ops::Range<usize>],
+) {
     let mut kept: HashMap<i32, PortCounts> = HashMap::new();
     for g in groups {
         let mut remaining = Vec::new();
@@ -458,7 +511,10 @@ pub(super) fn resolve_conflicts(listeners: &mut [ListenerState], groups: &[std::
         }
         let mut local: HashMap<i32, PortCounts> = HashMap::new();
         for &(i, c) in &remaining {
-            local.entry(listeners[i].port).or_default().add(c, &listeners[i].hostname, 1);
+            local
+                .entry(listeners[i].port)
+                .or_default()
+                .add(c, &listeners[i].hostname, 1);
         }
         let mut survivors = Vec::new();
         for &(i, c) in &remaining {
@@ -473,7 +529,9 @@ pub(super) fn resolve_conflicts(listeners: &mut [ListenerState], groups: &[std::
             }
         }
         for (i, c) in survivors {
-            kept.entry(listeners[i].port).or_default().add(c, &listeners[i].hostname, 1);
+            kept.entry(listeners[i].port)
+                .or_default()
+                .add(c, &listeners[i].hostname, 1);
         }
     }
 }
@@ -493,7 +551,10 @@ pub(super) fn mark_overlapping_tls(listeners: &mut [ListenerState]) {
         if idx.len() < 2 {
             continue;
         }
-        let no_host = idx.iter().filter(|&&i| listeners[i].hostname.is_none()).count();
+        let no_host = idx
+            .iter()
+            .filter(|&&i| listeners[i].hostname.is_none())
+            .count();
         let mut wildcards: HashMap<String, Vec<usize>> = HashMap::new();
         let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
         for &i in &idx {
@@ -515,7 +576,11 @@ pub(super) fn mark_overlapping_tls(listeners: &mut [ListenerState]) {
                     if no_host > 0 {
                         marked.insert(i);
                     }
-                    let same = if is_wildcard(h) { wildcards.get(&h[1..]) } else { exact.get(h) };
+                    let same = if is_wildcard(h) {
+                        wildcards.get(&h[1..])
+                    } else {
+                        exact.get(h)
+                    };
                     if same.is_some_and(|v| v.len() > 1) {
                         marked.insert(i);
                     }

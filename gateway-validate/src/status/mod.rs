@@ -48,7 +48,12 @@ use crate::report::Report;
 use crate::snapshot::Snapshot;
 
 /// A condition with the spec's type and reason strings.
-fn cond(type_: ConditionType, status: bool, reason: Reason, message: impl Into<String>) -> Condition {
+fn cond(
+    type_: ConditionType,
+    status: bool,
+    reason: Reason,
+    message: impl Into<String>,
+) -> Condition {
     Condition::new(type_.as_str(), status, reason.as_str(), message)
 }
 
@@ -107,7 +112,9 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
     );
 
     for g in &gateways {
-        report.gateways.insert((g.ns.clone(), g.name.clone()), g.status());
+        report
+            .gateways
+            .insert((g.ns.clone(), g.name.clone()), g.status());
         report.routing.push(routing::build(&world, g, &resolved));
     }
     for s in &sets {

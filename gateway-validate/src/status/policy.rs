@@ -54,7 +54,11 @@ impl PolicyIndex {
     pub(super) fn build(world: &World) -> Self {
         let mut idx = Self::default();
         let mut order: Vec<usize> = (0..world.policies.len()).collect();
-        order.sort_by(|&a, &b| world.policies[a].order_key().cmp(&world.policies[b].order_key()));
+        order.sort_by(|&a, &b| {
+            world.policies[a]
+                .order_key()
+                .cmp(&world.policies[b].order_key())
+        });
         idx.verdicts = world.policies.iter().map(|p| evaluate(world, p)).collect();
         for i in order {
             let Some((svc, section)) = idx.verdicts[i].target.clone() else {
@@ -70,7 +74,10 @@ impl PolicyIndex {
                     if !matches!(idx.verdicts[i].accepted, Err((Reason::Invalid, _))) {
                         idx.verdicts[i].accepted = Err((
                             Reason::Conflicted,
-                            format!("BackendTLSPolicy {}/{} is older and targets the same Service port", p.ns, p.name),
+                            format!(
+                                "BackendTLSPolicy {}/{} is older and targets the same Service port",
+                                p.ns, p.name
+                            ),
                         ));
                     }
                 }
@@ -82,7 +89,12 @@ impl PolicyIndex {
     /// The TLS settings towards Service port `ns/name` (port named
     /// `port_name`), if a policy governs it: `Err` when the governing policy
     /// cannot be honoured.
-    pub(super) fn backend_tls(&self, ns: &str, name: &str, port_name: Option<&str>) -> Option<Result<BackendTls, String>> {
+    pub(super) fn backend_tls(
+        &self,
+        ns: &str,
+        name: &str,
+        port_name: Option<&str>,
+    ) -> Option<Result<BackendTls, String>> {
         let slot = self.by_target.get(&(ns.to_owned(), name.to_owned()))?;
         let i = port_name
             .and_then(|p| slot.get(&Some(p.to_owned())))
@@ -90,7 +102,9 @@ impl PolicyIndex {
         let v = &self.verdicts[*i];
         Some(match &v.accepted {
             Ok(()) => Ok(v.tls.clone()),
-            Err((_, msg)) => Err(format!("the BackendTLSPolicy for this backend cannot be honoured: {msg}")),
+            Err((_, msg)) => Err(format!(
+                "the BackendTLSPolicy for this backend cannot be honoured: {msg}"
+            )),
         })
     }
 }
@@ -116,12 +130,18 @@ fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy
     } else {
         let t = &spec.target_refs[0];
         if !t.group.is_empty() || t.kind != "Service" {
-            v.accepted = invalid(format!("target kind {} is not supported; target a core Service", t.kind));
+            v.accepted = invalid(format!(
+                "target kind {} is not supported; target a core Service",
+                t.kind
+            ));
         } else {
             let key = (p.ns.clone(), t.name.clone());
             match world.services.get(&key) {
                 None => {
-                    v.accepted = Err((Reason::TargetNotFound, format!("Service {}/{} does not exist", p.ns, t.name)));
+                    v.accepted = Err((
+                        Reason::TargetNotFound,
+                        format!("Service {}/{} does not exist", p.ns, t.name),
+                    ));
                 }
                 Some(svc) => {
                     let ports: Vec<_> = match &t.section_name {
@@ -131,9 +151,19 @@ fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy
                     if let Some(s) = &t.section_name
                         && ports.is_empty()
                     {
-                        v.accepted = Err((Reason::TargetNotFound, format!("Service {}/{} has no port named {s}", p.ns, t.name)));
-                    } else if !ports.is_empty() && ports.iter().all(|sp| sp.protocol_or_default() == Protocol::Udp) {
-                        v.accepted = invalid("the targeted port is UDP; BackendTLSPolicy applies to TCP only".to_owned());
+                        v.accepted = Err((
+                            Reason::TargetNotFound,
+                            format!("Service {}/{} has no port named {s}", p.ns, t.name),
+                        ));
+                    } else if !ports.is_empty()
+                        && ports
+                            .iter()
+                            .all(|sp| sp.protocol_or_default() == Protocol::Udp)
+                    {
+                        v.accepted = invalid(
+                            "the targeted port is UDP; BackendTLSPolicy applies to TCP only"
+                                .to_owned(),
+                        );
                     }
                     v.target = Some((key, t.section_name.clone()));
                 }
@@ -156,7 +186,12 @@ fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy
     };
     let mut valid_refs = 0;
     for r in val.ca_certificate_refs() {
-        match check_ca_ref(world, ("BackendTLSPolicy", &p.ns), (&r.group, &r.kind, &p.ns, &r.name), Reason::InvalidKind) {
+        match check_ca_ref(
+            world,
+            ("BackendTLSPolicy", &p.ns),
+            (&r.group, &r.kind, &p.ns, &r.name),
+            Reason::InvalidKind,
+        ) {
             Ok(()) => valid_refs += 1,
             Err(e) => {
                 if v.resolved.is_ok() {
@@ -166,7 +201,10 @@ fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy
         }
     }
     if v.accepted.is_ok() && valid_refs == 0 && !well_known {
-        v.accepted = Err((Reason::NoValidCaCertificate, "no CA certificate reference is usable".to_owned()));
+        v.accepted = Err((
+            Reason::NoValidCaCertificate,
+            "no CA certificate reference is usable".to_owned(),
+        ));
     }
     v
 }
@@ -200,11 +238,21 @@ pub(super) fn write_status(
             ancestor.namespace = Some(gns.clone());
             let mut conditions = vec![
                 match &v.accepted {
-                    Ok(()) => cond(ConditionType::Accepted, true, Reason::Accepted, "the policy is accepted"),
+                    Ok(()) => cond(
+                        ConditionType::Accepted,
+                        true,
+                        Reason::Accepted,
+                        "the policy is accepted",
+                    ),
                     Err((r, m)) => cond(ConditionType::Accepted, false, *r, m),
                 },
                 match &v.resolved {
-                    Ok(()) => cond(ConditionType::ResolvedRefs, true, Reason::ResolvedRefs, "all CA certificate references resolved"),
+                    Ok(()) => cond(
+                        ConditionType::ResolvedRefs,
+                        true,
+                        Reason::ResolvedRefs,
+                        "all CA certificate references resolved",
+                    ),
                     Err((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m),
                 },
             ];
@@ -215,6 +263,9 @@ pub(super) fn write_status(
             a.conditions = conditions;
             status.ancestors.push(a);
         }
-        out.insert(("BackendTLSPolicy".to_owned(), p.ns.clone(), p.name.clone()), status);
+        out.insert(
+            ("BackendTLSPolicy".to_owned(), p.ns.clone(), p.name.clone()),
+            status,
+        );
     }
 }

@@ -69,7 +69,9 @@ impl GrantIndex {
             return true;
         }
         self.map
-            .get(&grant_key(from_group, from_kind, from_ns, to_group, to_kind, to_ns))
+            .get(&grant_key(
+                from_group, from_kind, from_ns, to_group, to_kind, to_ns,
+            ))
             .is_some_and(|t| t.all || t.names.contains(to_name))
     }
 }
@@ -91,18 +93,27 @@ pub(super) fn check_secret_ref(
     bad: Reason,
 ) -> Result<(), RefError> {
     let (from_kind, from_ns) = from;
-    if !world
-        .grants
-        .permits((gateway_types::shared::GROUP, from_kind, from_ns), (group, kind, ns, name))
-    {
+    if !world.grants.permits(
+        (gateway_types::shared::GROUP, from_kind, from_ns),
+        (group, kind, ns, name),
+    ) {
         return Err((
             Reason::RefNotPermitted,
-            format!("no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"),
+            format!(
+                "no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"
+            ),
         ));
     }
     if !group.is_empty() || kind != "Secret" {
-        let gk = if group.is_empty() { kind.to_owned() } else { format!("{kind}.{group}") };
-        return Err((bad, format!("certificate reference to {gk} {ns}/{name}: only core Secrets are supported")));
+        let gk = if group.is_empty() {
+            kind.to_owned()
+        } else {
+            format!("{kind}.{group}")
+        };
+        return Err((
+            bad,
+            format!("certificate reference to {gk} {ns}/{name}: only core Secrets are supported"),
+        ));
     }
     let Some(secret) = world.secrets.get(&(ns.to_owned(), name.to_owned())) else {
         return Err((bad, format!("Secret {ns}/{name} does not exist")));
@@ -110,7 +121,10 @@ pub(super) fn check_secret_ref(
     if secret.type_or_default() != SECRET_TYPE_TLS {
         return Err((
             bad,
-            format!("Secret {ns}/{name} has type {:?}, not {SECRET_TYPE_TLS}", secret.type_or_default()),
+            format!(
+                "Secret {ns}/{name} has type {:?}, not {SECRET_TYPE_TLS}",
+                secret.type_or_default()
+            ),
         ));
     }
     let get = |k: &str| match secret.try_data_key(k) {
@@ -137,17 +151,24 @@ pub(super) fn check_ca_ref(
     kind_reason: Reason,
 ) -> Result<(), RefError> {
     let (from_kind, from_ns) = from;
-    if !world
-        .grants
-        .permits((gateway_types::shared::GROUP, from_kind, from_ns), (group, kind, ns, name))
-    {
+    if !world.grants.permits(
+        (gateway_types::shared::GROUP, from_kind, from_ns),
+        (group, kind, ns, name),
+    ) {
         return Err((
             Reason::RefNotPermitted,
-            format!("no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"),
+            format!(
+                "no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"
+            ),
         ));
     }
     if !group.is_empty() || kind != "ConfigMap" {
-        return Err((kind_reason, format!("CA certificate reference to {kind} {name}: only core ConfigMaps are supported")));
+        return Err((
+            kind_reason,
+            format!(
+                "CA certificate reference to {kind} {name}: only core ConfigMaps are supported"
+            ),
+        ));
     }
     let bad = Reason::InvalidCaCertificateRef;
     let Some(cm) = world.config_maps.get(&(ns.to_owned(), name.to_owned())) else {
@@ -213,31 +234,62 @@ fn check_backend(
     ) {
         return Err((
             Reason::RefNotPermitted,
-            format!("no ReferenceGrant in namespace {ns} allows {}s in {route_ns} to use {} {name}", kind.as_str(), b.kind),
+            format!(
+                "no ReferenceGrant in namespace {ns} allows {}s in {route_ns} to use {} {name}",
+                kind.as_str(),
+                b.kind
+            ),
         ));
     }
     if !b.group.is_empty() || b.kind != "Service" {
-        let gk = if b.group.is_empty() { b.kind.clone() } else { format!("{}.{}", b.kind, b.group) };
-        return Err((Reason::InvalidKind, format!("backend kind {gk} is not supported; use a core Service")));
+        let gk = if b.group.is_empty() {
+            b.kind.clone()
+        } else {
+            format!("{}.{}", b.kind, b.group)
+        };
+        return Err((
+            Reason::InvalidKind,
+            format!("backend kind {gk} is not supported; use a core Service"),
+        ));
     }
     let Some(svc) = world.services.get(&(ns.to_owned(), name.to_owned())) else {
-        return Err((Reason::BackendNotFound, format!("Service {ns}/{name} does not exist")));
+        return Err((
+            Reason::BackendNotFound,
+            format!("Service {ns}/{name} does not exist"),
+        ));
     };
     if svc.type_or_default() == ServiceType::ExternalName {
-        return Err((Reason::InvalidKind, format!("Service {ns}/{name} is of type ExternalName, which is not supported")));
+        return Err((
+            Reason::InvalidKind,
+            format!("Service {ns}/{name} is of type ExternalName, which is not supported"),
+        ));
     }
     let Some(port) = b.port else {
-        return Err((Reason::BackendNotFound, format!("the reference to Service {ns}/{name} has no port")));
+        return Err((
+            Reason::BackendNotFound,
+            format!("the reference to Service {ns}/{name} has no port"),
+        ));
     };
-    let want = if kind == Kind::Udp { Protocol::Udp } else { Protocol::Tcp };
+    let want = if kind == Kind::Udp {
+        Protocol::Udp
+    } else {
+        Protocol::Tcp
+    };
     let mut numbered = svc.ports().iter().filter(|p| p.port == port).peekable();
     if numbered.peek().is_none() {
-        return Err((Reason::BackendNotFound, format!("Service {ns}/{name} has no port {port}")));
+        return Err((
+            Reason::BackendNotFound,
+            format!("Service {ns}/{name} has no port {port}"),
+        ));
     }
     let Some(sp) = numbered.find(|p| p.protocol_or_default() == want) else {
         return Err((
             Reason::UnsupportedProtocol,
-            format!("port {port} of Service {ns}/{name} does not carry {} for a {}", want.as_str(), kind.as_str()),
+            format!(
+                "port {port} of Service {ns}/{name} does not carry {} for a {}",
+                want.as_str(),
+                kind.as_str()
+            ),
         ));
     };
     out.app_protocol.clone_from(&sp.app_protocol);
@@ -250,13 +302,18 @@ fn check_backend(
         let fits = match app {
             "kubernetes.io/h2c" => matches!(kind, Kind::Http | Kind::Grpc | Kind::Tcp),
             "kubernetes.io/ws" => matches!(kind, Kind::Http | Kind::Tcp),
-            "kubernetes.io/wss" => kind == Kind::Tls || kind == Kind::Tcp || (kind == Kind::Http && has_tls),
+            "kubernetes.io/wss" => {
+                kind == Kind::Tls || kind == Kind::Tcp || (kind == Kind::Http && has_tls)
+            }
             _ => true,
         };
         if !fits {
             return Err((
                 Reason::UnsupportedProtocol,
-                format!("port {port} of Service {ns}/{name} speaks {app}, which a {} cannot use", kind.as_str()),
+                format!(
+                    "port {port} of Service {ns}/{name} speaks {app}, which a {} cannot use",
+                    kind.as_str()
+                ),
             ));
         }
     }
@@ -269,12 +326,17 @@ fn check_backend(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gateway_types::reference_grant::{ReferenceGrantFrom, ReferenceGrantSpec, ReferenceGrantTo};
+    use gateway_types::reference_grant::{
+        ReferenceGrantFrom, ReferenceGrantSpec, ReferenceGrantTo,
+    };
 
     fn grant(ns: &str, from: (&str, &str, &str), to: ReferenceGrantTo) -> ReferenceGrant {
         ReferenceGrant::new(
             "g",
-            ReferenceGrantSpec::new(vec![ReferenceGrantFrom::new(from.0, from.1, from.2)], vec![to]),
+            ReferenceGrantSpec::new(
+                vec![ReferenceGrantFrom::new(from.0, from.1, from.2)],
+                vec![to],
+            ),
         )
         .in_namespace(ns)
     }
@@ -282,19 +344,33 @@ mod tests {
     #[test]
     fn grant_in_target_namespace_permits_the_named_kind_only() {
         let mut idx = GrantIndex::default();
-        idx.add(&grant("backend", ("gateway.networking.k8s.io", "HTTPRoute", "web"), ReferenceGrantTo::new("", "Service")));
+        idx.add(&grant(
+            "backend",
+            ("gateway.networking.k8s.io", "HTTPRoute", "web"),
+            ReferenceGrantTo::new("", "Service"),
+        ));
         let from = ("gateway.networking.k8s.io", "HTTPRoute", "web");
         assert!(idx.permits(from, ("", "Service", "backend", "any")));
         assert!(!idx.permits(from, ("", "Secret", "backend", "any")));
-        assert!(!idx.permits(("gateway.networking.k8s.io", "GRPCRoute", "web"), ("", "Service", "backend", "x")));
-        assert!(!idx.permits(("gateway.networking.k8s.io", "HTTPRoute", "other"), ("", "Service", "backend", "x")));
+        assert!(!idx.permits(
+            ("gateway.networking.k8s.io", "GRPCRoute", "web"),
+            ("", "Service", "backend", "x")
+        ));
+        assert!(!idx.permits(
+            ("gateway.networking.k8s.io", "HTTPRoute", "other"),
+            ("", "Service", "backend", "x")
+        ));
         assert!(!idx.permits(from, ("", "Service", "elsewhere", "x")));
     }
 
     #[test]
     fn grant_naming_an_object_covers_only_that_object() {
         let mut idx = GrantIndex::default();
-        idx.add(&grant("certs", ("gateway.networking.k8s.io", "Gateway", "infra"), ReferenceGrantTo::new("", "Secret").named("tls")));
+        idx.add(&grant(
+            "certs",
+            ("gateway.networking.k8s.io", "Gateway", "infra"),
+            ReferenceGrantTo::new("", "Secret").named("tls"),
+        ));
         let from = ("gateway.networking.k8s.io", "Gateway", "infra");
         assert!(idx.permits(from, ("", "Secret", "certs", "tls")));
         assert!(!idx.permits(from, ("", "Secret", "certs", "other")));

@@ -27,8 +27,8 @@ use std::sync::Arc;
 
 use gateway_types::grpc_route::{GrpcMethodMatchType, GrpcRouteFilter, GrpcRouteFilterType};
 use gateway_types::http_route::{
-    HttpHeaderFilter, HttpPathModifier, HttpPathModifierType, HttpRouteFilter,
-    HttpRouteFilterType, HttpRouteMatch, PathMatchType,
+    HttpHeaderFilter, HttpPathModifier, HttpPathModifierType, HttpRouteFilter, HttpRouteFilterType,
+    HttpRouteMatch, PathMatchType,
 };
 use gateway_types::load::Source;
 use gateway_types::routing::RouteObject;
@@ -175,7 +175,12 @@ impl Route {
                 )
             }
             Object::TlsRoute(r) => {
-                let rules = r.spec.rules.iter().map(|x| plain_rule(&x.backend_refs)).collect();
+                let rules = r
+                    .spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect();
                 (
                     Kind::Tls,
                     r.metadata.clone(),
@@ -186,7 +191,12 @@ impl Route {
                 )
             }
             Object::TcpRoute(r) => {
-                let rules = r.spec.rules.iter().map(|x| plain_rule(&x.backend_refs)).collect();
+                let rules = r
+                    .spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect();
                 (
                     Kind::Tcp,
                     r.metadata.clone(),
@@ -197,7 +207,12 @@ impl Route {
                 )
             }
             Object::UdpRoute(r) => {
-                let rules = r.spec.rules.iter().map(|x| plain_rule(&x.backend_refs)).collect();
+                let rules = r
+                    .spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect();
                 (
                     Kind::Udp,
                     r.metadata.clone(),
@@ -247,14 +262,21 @@ impl Check {
     }
 
     fn regex(&mut self, what: &str, pattern: &str) {
-        if let Err(e) = regex::RegexBuilder::new(pattern).size_limit(1 << 20).build() {
-            self.fail(Reason::UnsupportedValue, || format!("{what} regular expression {pattern:?} is not supported: {e}"));
+        if let Err(e) = regex::RegexBuilder::new(pattern)
+            .size_limit(1 << 20)
+            .build()
+        {
+            self.fail(Reason::UnsupportedValue, || {
+                format!("{what} regular expression {pattern:?} is not supported: {e}")
+            });
         }
     }
 
     fn known(&mut self, what: &str, known: bool, value: &str) {
         if !known {
-            self.fail(Reason::UnsupportedValue, || format!("{what} {value:?} is not supported"));
+            self.fail(Reason::UnsupportedValue, || {
+                format!("{what} {value:?} is not supported")
+            });
         }
     }
 
@@ -305,7 +327,9 @@ fn http_filters(
     let mut s = FilterSummary::default();
     for (i, f) in filters.iter().enumerate() {
         let missing = |c: &mut Check| {
-            c.fail(Reason::UnsupportedValue, || format!("filter {} has no configuration", f.type_))
+            c.fail(Reason::UnsupportedValue, || {
+                format!("filter {} has no configuration", f.type_)
+            })
         };
         match &f.type_ {
             HttpRouteFilterType::RequestHeaderModifier => match &f.request_header_modifier {
@@ -336,7 +360,9 @@ fn http_filters(
                         }
                         let code = r.status_code_or_default();
                         if ![301, 302, 303, 307, 308].contains(&code) {
-                            c.fail(Reason::UnsupportedValue, || format!("redirect status code {code} is not supported"));
+                            c.fail(Reason::UnsupportedValue, || {
+                                format!("redirect status code {code} is not supported")
+                            });
                         }
                         if let Some(p) = &r.path {
                             c.path_modifier(p, single_prefix);
@@ -376,10 +402,17 @@ fn http_filters(
 fn external_auth(c: &mut Check, f: &HttpRouteFilter, rule: &mut Rule) {
     match &f.external_auth {
         Some(a) => {
-            c.known("external auth protocol", a.protocol.is_known(), a.protocol.as_str());
-            rule.extra.push(ExtraRef::Backend(BackendSpec::new(&a.backend_ref, None)));
+            c.known(
+                "external auth protocol",
+                a.protocol.is_known(),
+                a.protocol.as_str(),
+            );
+            rule.extra
+                .push(ExtraRef::Backend(BackendSpec::new(&a.backend_ref, None)));
         }
-        None => c.fail(Reason::UnsupportedValue, || "filter ExternalAuth has no configuration".to_owned()),
+        None => c.fail(Reason::UnsupportedValue, || {
+            "filter ExternalAuth has no configuration".to_owned()
+        }),
     }
 }
 
@@ -424,21 +457,40 @@ fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
     for m in matches {
         http_match(&mut c, m);
     }
-    let single_prefix =
-        matches.len() == 1 && *matches[0].path_or_default().type_or_default() == PathMatchType::PathPrefix;
-    let top = http_filters(&mut c, r.filters.as_deref().unwrap_or_default(), single_prefix, &mut rule, true);
+    let single_prefix = matches.len() == 1
+        && *matches[0].path_or_default().type_or_default() == PathMatchType::PathPrefix;
+    let top = http_filters(
+        &mut c,
+        r.filters.as_deref().unwrap_or_default(),
+        single_prefix,
+        &mut rule,
+        true,
+    );
     let backends = r.backend_refs.as_deref().unwrap_or_default();
     if top.redirect && top.rewrite {
-        c.fail(Reason::IncompatibleFilters, || "RequestRedirect and URLRewrite cannot be combined".to_owned());
+        c.fail(Reason::IncompatibleFilters, || {
+            "RequestRedirect and URLRewrite cannot be combined".to_owned()
+        });
     }
     if top.redirect && !backends.is_empty() {
-        c.fail(Reason::IncompatibleFilters, || "a rule with a RequestRedirect filter cannot have backendRefs".to_owned());
+        c.fail(Reason::IncompatibleFilters, || {
+            "a rule with a RequestRedirect filter cannot have backendRefs".to_owned()
+        });
     }
     for b in backends {
-        rule.backends.push(BackendSpec::new(&b.object_ref(), b.weight));
-        let s = http_filters(&mut c, b.filters.as_deref().unwrap_or_default(), single_prefix, &mut rule, false);
+        rule.backends
+            .push(BackendSpec::new(&b.object_ref(), b.weight));
+        let s = http_filters(
+            &mut c,
+            b.filters.as_deref().unwrap_or_default(),
+            single_prefix,
+            &mut rule,
+            false,
+        );
         if (s.redirect || top.redirect) && (s.rewrite || top.rewrite) {
-            c.fail(Reason::IncompatibleFilters, || "RequestRedirect and URLRewrite cannot be combined".to_owned());
+            c.fail(Reason::IncompatibleFilters, || {
+                "RequestRedirect and URLRewrite cannot be combined".to_owned()
+            });
         }
     }
     rule.invalid = c.0;
@@ -448,7 +500,9 @@ fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
 fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rule_level: bool) {
     for (i, f) in filters.iter().enumerate() {
         let missing = |c: &mut Check| {
-            c.fail(Reason::UnsupportedValue, || format!("filter {} has no configuration", f.type_))
+            c.fail(Reason::UnsupportedValue, || {
+                format!("filter {} has no configuration", f.type_)
+            })
         };
         match &f.type_ {
             GrpcRouteFilterType::RequestHeaderModifier => match &f.request_header_modifier {
@@ -500,10 +554,21 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
             }
         }
     }
-    grpc_filters(&mut c, r.filters.as_deref().unwrap_or_default(), &mut rule, true);
+    grpc_filters(
+        &mut c,
+        r.filters.as_deref().unwrap_or_default(),
+        &mut rule,
+        true,
+    );
     for b in r.backend_refs.iter().flatten() {
-        rule.backends.push(BackendSpec::new(&b.object_ref(), b.weight));
-        grpc_filters(&mut c, b.filters.as_deref().unwrap_or_default(), &mut rule, false);
+        rule.backends
+            .push(BackendSpec::new(&b.object_ref(), b.weight));
+        grpc_filters(
+            &mut c,
+            b.filters.as_deref().unwrap_or_default(),
+            &mut rule,
+            false,
+        );
     }
     rule.invalid = c.0;
     rule

@@ -32,7 +32,11 @@ pub(super) fn build(world: &World, gw: &GatewayState, resolved: &ResolvedRules) 
         lr.tls = l.tls;
         lr.ready = l.is_valid() && gw.programmed();
         let mut attached: Vec<&(usize, Option<Vec<String>>)> = l.attached.iter().collect();
-        attached.sort_by(|a, b| world.routes[a.0].order_key().cmp(&world.routes[b.0].order_key()));
+        attached.sort_by(|a, b| {
+            world.routes[a.0]
+                .order_key()
+                .cmp(&world.routes[b.0].order_key())
+        });
         for (ri, hostnames) in attached {
             let r = &world.routes[*ri];
             let mut ar = AttachedRoute::new(r.object.clone());

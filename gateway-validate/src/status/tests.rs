@@ -21,7 +21,10 @@ fn run(yaml: &str) -> Report {
 
 /// `"True/Reason"` of a condition, for compact assertions.
 fn sr(c: Option<&Condition>) -> String {
-    c.map_or_else(|| "absent".to_owned(), |c| format!("{}/{}", c.status, c.reason))
+    c.map_or_else(
+        || "absent".to_owned(),
+        |c| format!("{}/{}", c.status, c.reason),
+    )
 }
 
 fn gw_cond(r: &Report, ns_name: &str, t: &str) -> String {
@@ -122,7 +125,12 @@ metadata: {name: theirs}
 spec: {controllerName: example.com/theirs}
 ";
     let r = run_with(yaml, &Options::new().controller_name("example.com/mine"));
-    assert_eq!(sr(r.gateway_class_status("mine").unwrap().condition("Accepted")), "True/Accepted");
+    assert_eq!(
+        sr(r.gateway_class_status("mine")
+            .unwrap()
+            .condition("Accepted")),
+        "True/Accepted"
+    );
     assert!(r.gateway_class_status("theirs").is_none());
     let all = run_with(yaml, &Options::new());
     assert!(all.gateway_class_status("theirs").is_some());
@@ -140,8 +148,14 @@ spec:
     let r = run_with(yaml, &Options::new());
     let st = r.gateway_class_status("c").unwrap();
     assert_eq!(sr(st.condition("Accepted")), "False/InvalidParameters");
-    assert_eq!(sr(st.condition("SupportedVersion")), "True/SupportedVersion");
-    assert_eq!(st.condition("Accepted").unwrap().observed_generation, Some(3));
+    assert_eq!(
+        sr(st.condition("SupportedVersion")),
+        "True/SupportedVersion"
+    );
+    assert_eq!(
+        st.condition("Accepted").unwrap().observed_generation,
+        Some(3)
+    );
 }
 
 #[test]
@@ -149,7 +163,11 @@ fn gateway_of_unknown_class_gets_no_status_and_a_warning() {
     let yaml = gateway("gw", HTTP).replace(CLASS, "nobody");
     let r = run(&yaml);
     assert!(r.gateway_status("infra", "gw").is_none());
-    assert!(r.findings().iter().any(|f| f.rule == "status.gateway.class-not-found"));
+    assert!(
+        r.findings()
+            .iter()
+            .any(|f| f.rule == "status.gateway.class-not-found")
+    );
 }
 
 #[test]
@@ -174,12 +192,30 @@ spec: {{controllerName: example.com/ctl}}
 
 #[test]
 fn unsupported_protocol_listener_is_not_accepted_and_gateway_is_partially_valid() {
-    let r = run(&gateway("gw", &format!("{HTTP}\n  - {{name: odd, port: 1111, protocol: INVALID}}")));
-    assert_eq!(l_cond(&r, "infra/gw", "odd", "Accepted"), "False/UnsupportedProtocol");
-    assert_eq!(listener(&r, "infra/gw", "odd").supported_kinds.as_deref(), Some(&[][..]));
-    assert_eq!(gw_cond(&r, "infra/gw", "Accepted"), "True/ListenersNotValid");
-    let only = run(&gateway("gw", "  - {name: odd, port: 1111, protocol: INVALID}"));
-    assert_eq!(gw_cond(&only, "infra/gw", "Accepted"), "False/ListenersNotValid");
+    let r = run(&gateway(
+        "gw",
+        &format!("{HTTP}\n  - {{name: odd, port: 1111, protocol: INVALID}}"),
+    ));
+    assert_eq!(
+        l_cond(&r, "infra/gw", "odd", "Accepted"),
+        "False/UnsupportedProtocol"
+    );
+    assert_eq!(
+        listener(&r, "infra/gw", "odd").supported_kinds.as_deref(),
+        Some(&[][..])
+    );
+    assert_eq!(
+        gw_cond(&r, "infra/gw", "Accepted"),
+        "True/ListenersNotValid"
+    );
+    let only = run(&gateway(
+        "gw",
+        "  - {name: odd, port: 1111, protocol: INVALID}",
+    ));
+    assert_eq!(
+        gw_cond(&only, "infra/gw", "Accepted"),
+        "False/ListenersNotValid"
+    );
     assert_eq!(gw_cond(&only, "infra/gw", "Programmed"), "False/Invalid");
 }
 
@@ -190,7 +226,10 @@ fn invalid_route_kind_keeps_the_valid_subset() {
     protocol: HTTP
     allowedRoutes: {kinds: [{kind: InvalidRoute}, {kind: HTTPRoute}, {kind: TCPRoute}]}";
     let r = run(&gateway("gw", listeners));
-    assert_eq!(l_cond(&r, "infra/gw", "http", "ResolvedRefs"), "False/InvalidRouteKinds");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "http", "ResolvedRefs"),
+        "False/InvalidRouteKinds"
+    );
     let kinds: Vec<_> = listener(&r, "infra/gw", "http")
         .supported_kinds
         .iter()
@@ -198,8 +237,14 @@ fn invalid_route_kind_keeps_the_valid_subset() {
         .map(|k| k.kind.as_str())
         .collect();
     assert_eq!(kinds, ["HTTPRoute"]);
-    assert_eq!(l_cond(&r, "infra/gw", "http", "Programmed"), "True/Programmed");
-    assert_eq!(gw_cond(&r, "infra/gw", "ResolvedRefs"), "False/ListenersNotResolved");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "http", "Programmed"),
+        "True/Programmed"
+    );
+    assert_eq!(
+        gw_cond(&r, "infra/gw", "ResolvedRefs"),
+        "False/ListenersNotResolved"
+    );
 }
 
 #[test]
@@ -212,16 +257,37 @@ fn https_listener_certificate_must_be_a_well_formed_tls_secret() {
     tls: {{certificateRefs: [{cert}]}}"
         )
     };
-    let ok = run(&format!("{TLS_CERT}{}", gateway("gw", &https("{name: cert}"))));
-    assert_eq!(l_cond(&ok, "infra/gw", "https", "ResolvedRefs"), "True/ResolvedRefs");
-    assert_eq!(l_cond(&ok, "infra/gw", "https", "Programmed"), "True/Programmed");
+    let ok = run(&format!(
+        "{TLS_CERT}{}",
+        gateway("gw", &https("{name: cert}"))
+    ));
+    assert_eq!(
+        l_cond(&ok, "infra/gw", "https", "ResolvedRefs"),
+        "True/ResolvedRefs"
+    );
+    assert_eq!(
+        l_cond(&ok, "infra/gw", "https", "Programmed"),
+        "True/Programmed"
+    );
 
     let missing = run(&gateway("gw", &https("{name: nope}")));
-    assert_eq!(l_cond(&missing, "infra/gw", "https", "ResolvedRefs"), "False/InvalidCertificateRef");
-    assert_eq!(l_cond(&missing, "infra/gw", "https", "Programmed"), "False/Invalid");
+    assert_eq!(
+        l_cond(&missing, "infra/gw", "https", "ResolvedRefs"),
+        "False/InvalidCertificateRef"
+    );
+    assert_eq!(
+        l_cond(&missing, "infra/gw", "https", "Programmed"),
+        "False/Invalid"
+    );
 
-    let kind = run(&format!("{TLS_CERT}{}", gateway("gw", &https("{kind: WrongKind, name: cert}"))));
-    assert_eq!(l_cond(&kind, "infra/gw", "https", "ResolvedRefs"), "False/InvalidCertificateRef");
+    let kind = run(&format!(
+        "{TLS_CERT}{}",
+        gateway("gw", &https("{kind: WrongKind, name: cert}"))
+    ));
+    assert_eq!(
+        l_cond(&kind, "infra/gw", "https", "ResolvedRefs"),
+        "False/InvalidCertificateRef"
+    );
 
     let malformed = "apiVersion: v1
 kind: Secret
@@ -230,12 +296,24 @@ type: kubernetes.io/tls
 data: {tls.crt: SGVsbG8gd29ybGQK, tls.key: SGVsbG8gd29ybGQK}
 ---
 ";
-    let bad = run(&format!("{malformed}{}", gateway("gw", &https("{name: cert}"))));
-    assert_eq!(l_cond(&bad, "infra/gw", "https", "ResolvedRefs"), "False/InvalidCertificateRef");
+    let bad = run(&format!(
+        "{malformed}{}",
+        gateway("gw", &https("{name: cert}"))
+    ));
+    assert_eq!(
+        l_cond(&bad, "infra/gw", "https", "ResolvedRefs"),
+        "False/InvalidCertificateRef"
+    );
 
     let opaque = TLS_CERT.replace("kubernetes.io/tls", "Opaque");
-    let wrong_type = run(&format!("{opaque}{}", gateway("gw", &https("{name: cert}"))));
-    assert_eq!(l_cond(&wrong_type, "infra/gw", "https", "ResolvedRefs"), "False/InvalidCertificateRef");
+    let wrong_type = run(&format!(
+        "{opaque}{}",
+        gateway("gw", &https("{name: cert}"))
+    ));
+    assert_eq!(
+        l_cond(&wrong_type, "infra/gw", "https", "ResolvedRefs"),
+        "False/InvalidCertificateRef"
+    );
 }
 
 #[test]
@@ -246,8 +324,14 @@ fn certificate_in_another_namespace_needs_a_grant_from_the_gateway() {
     protocol: HTTPS
     tls: {certificateRefs: [{name: cert, namespace: certs}]}";
     let denied = run(&format!("{cert}{}", gateway("gw", listeners)));
-    assert_eq!(l_cond(&denied, "infra/gw", "https", "ResolvedRefs"), "False/RefNotPermitted");
-    assert_eq!(l_cond(&denied, "infra/gw", "https", "Programmed"), "False/Invalid");
+    assert_eq!(
+        l_cond(&denied, "infra/gw", "https", "ResolvedRefs"),
+        "False/RefNotPermitted"
+    );
+    assert_eq!(
+        l_cond(&denied, "infra/gw", "https", "Programmed"),
+        "False/Invalid"
+    );
     let grant = "apiVersion: gateway.networking.k8s.io/v1beta1
 kind: ReferenceGrant
 metadata: {name: g, namespace: certs}
@@ -257,9 +341,19 @@ spec:
 ---
 ";
     let allowed = run(&format!("{cert}{grant}{}", gateway("gw", listeners)));
-    assert_eq!(l_cond(&allowed, "infra/gw", "https", "ResolvedRefs"), "True/ResolvedRefs");
-    let wrong_name = run(&format!("{cert}{}{}", grant.replace("name: cert", "name: other"), gateway("gw", listeners)));
-    assert_eq!(l_cond(&wrong_name, "infra/gw", "https", "ResolvedRefs"), "False/RefNotPermitted");
+    assert_eq!(
+        l_cond(&allowed, "infra/gw", "https", "ResolvedRefs"),
+        "True/ResolvedRefs"
+    );
+    let wrong_name = run(&format!(
+        "{cert}{}{}",
+        grant.replace("name: cert", "name: other"),
+        gateway("gw", listeners)
+    ));
+    assert_eq!(
+        l_cond(&wrong_name, "infra/gw", "https", "ResolvedRefs"),
+        "False/RefNotPermitted"
+    );
 }
 
 #[test]
@@ -269,11 +363,26 @@ fn listeners_on_one_port_with_incompatible_protocols_all_conflict() {
         "  - {name: http, port: 80, protocol: HTTP}\n  - {name: tcp, port: 80, protocol: TCP}\n  - {name: udp, port: 80, protocol: UDP}",
     ));
     for l in ["http", "tcp"] {
-        assert_eq!(l_cond(&r, "infra/gw", l, "Conflicted"), "True/ProtocolConflict", "{l}");
-        assert_eq!(l_cond(&r, "infra/gw", l, "Accepted"), "False/ProtocolConflict", "{l}");
-        assert_eq!(l_cond(&r, "infra/gw", l, "Programmed"), "False/ProtocolConflict", "{l}");
+        assert_eq!(
+            l_cond(&r, "infra/gw", l, "Conflicted"),
+            "True/ProtocolConflict",
+            "{l}"
+        );
+        assert_eq!(
+            l_cond(&r, "infra/gw", l, "Accepted"),
+            "False/ProtocolConflict",
+            "{l}"
+        );
+        assert_eq!(
+            l_cond(&r, "infra/gw", l, "Programmed"),
+            "False/ProtocolConflict",
+            "{l}"
+        );
     }
-    assert_eq!(l_cond(&r, "infra/gw", "udp", "Conflicted"), "False/NoConflicts");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "udp", "Conflicted"),
+        "False/NoConflicts"
+    );
 }
 
 #[test]
@@ -282,21 +391,46 @@ fn same_port_protocol_and_hostname_is_a_hostname_conflict() {
         "gw",
         "  - {name: a, port: 80, protocol: HTTP, hostname: x.com}\n  - {name: b, port: 80, protocol: HTTP, hostname: x.com}\n  - {name: c, port: 80, protocol: HTTP, hostname: y.com}",
     ));
-    assert_eq!(l_cond(&r, "infra/gw", "a", "Conflicted"), "True/HostnameConflict");
-    assert_eq!(l_cond(&r, "infra/gw", "b", "Conflicted"), "True/HostnameConflict");
-    assert_eq!(l_cond(&r, "infra/gw", "c", "Conflicted"), "False/NoConflicts");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "a", "Conflicted"),
+        "True/HostnameConflict"
+    );
+    assert_eq!(
+        l_cond(&r, "infra/gw", "b", "Conflicted"),
+        "True/HostnameConflict"
+    );
+    assert_eq!(
+        l_cond(&r, "infra/gw", "c", "Conflicted"),
+        "False/NoConflicts"
+    );
 }
 
 #[test]
 fn overlapping_tls_hostnames_on_one_port_are_flagged() {
     let l = |n: &str, h: &str| {
-        format!("  - name: {n}\n    port: 443\n    protocol: HTTPS\n    hostname: '{h}'\n    tls: {{certificateRefs: [{{name: cert}}]}}")
+        format!(
+            "  - name: {n}\n    port: 443\n    protocol: HTTPS\n    hostname: '{h}'\n    tls: {{certificateRefs: [{{name: cert}}]}}"
+        )
     };
-    let listeners = [l("a", "foo.example.com"), l("b", "foo.example.org"), l("c", "*.example.com")].join("\n");
+    let listeners = [
+        l("a", "foo.example.com"),
+        l("b", "foo.example.org"),
+        l("c", "*.example.com"),
+    ]
+    .join("\n");
     let r = run(&format!("{TLS_CERT}{}", gateway("gw", &listeners)));
-    assert_eq!(l_cond(&r, "infra/gw", "a", "OverlappingTLSConfig"), "True/OverlappingHostnames");
-    assert_eq!(l_cond(&r, "infra/gw", "b", "OverlappingTLSConfig"), "absent");
-    assert_eq!(l_cond(&r, "infra/gw", "c", "OverlappingTLSConfig"), "True/OverlappingHostnames");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "a", "OverlappingTLSConfig"),
+        "True/OverlappingHostnames"
+    );
+    assert_eq!(
+        l_cond(&r, "infra/gw", "b", "OverlappingTLSConfig"),
+        "absent"
+    );
+    assert_eq!(
+        l_cond(&r, "infra/gw", "c", "OverlappingTLSConfig"),
+        "True/OverlappingHostnames"
+    );
 }
 
 #[test]
@@ -313,8 +447,16 @@ fn tls_passthrough_and_terminate_share_a_port() {
     tls: {mode: Passthrough}";
     let r = run(&format!("{TLS_CERT}{}", gateway("gw", listeners)));
     for l in ["term", "pass"] {
-        assert_eq!(l_cond(&r, "infra/gw", l, "Accepted"), "True/Accepted", "{l}");
-        assert_eq!(l_cond(&r, "infra/gw", l, "Programmed"), "True/Programmed", "{l}");
+        assert_eq!(
+            l_cond(&r, "infra/gw", l, "Accepted"),
+            "True/Accepted",
+            "{l}"
+        );
+        assert_eq!(
+            l_cond(&r, "infra/gw", l, "Programmed"),
+            "True/Programmed",
+            "{l}"
+        );
     }
 }
 
@@ -344,9 +486,18 @@ spec:
     );
     let r = run(&yaml);
     assert_eq!(l_cond(&r, "infra/gw", "http", "Accepted"), "True/Accepted");
-    assert_eq!(l_cond(&r, "infra/gw", "https", "ResolvedRefs"), "False/InvalidCACertificateRef");
-    assert_eq!(l_cond(&r, "infra/gw", "https", "Accepted"), "False/NoValidCACertificate");
-    assert_eq!(l_cond(&r, "infra/gw", "alt", "ResolvedRefs"), "False/InvalidCACertificateKind");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "https", "ResolvedRefs"),
+        "False/InvalidCACertificateRef"
+    );
+    assert_eq!(
+        l_cond(&r, "infra/gw", "https", "Accepted"),
+        "False/NoValidCACertificate"
+    );
+    assert_eq!(
+        l_cond(&r, "infra/gw", "alt", "ResolvedRefs"),
+        "False/InvalidCACertificateKind"
+    );
     assert_eq!(l_cond(&r, "infra/gw", "alt", "Programmed"), "False/Invalid");
 }
 
@@ -364,10 +515,16 @@ spec:
 "
     );
     let r = run(&yaml);
-    assert_eq!(gw_cond(&r, "infra/gw", "ResolvedRefs"), "False/RefNotPermitted");
+    assert_eq!(
+        gw_cond(&r, "infra/gw", "ResolvedRefs"),
+        "False/RefNotPermitted"
+    );
     assert_eq!(gw_cond(&r, "infra/gw", "Accepted"), "True/Accepted");
     let local = run(&yaml.replace(", namespace: elsewhere", ""));
-    assert_eq!(gw_cond(&local, "infra/gw", "ResolvedRefs"), "False/InvalidClientCertificateRef");
+    assert_eq!(
+        gw_cond(&local, "infra/gw", "ResolvedRefs"),
+        "False/InvalidClientCertificateRef"
+    );
 }
 
 #[test]
@@ -377,7 +534,10 @@ fn gateway_parameters_ref_to_unknown_kind_is_invalid_parameters() {
         "  infrastructure: {parametersRef: {group: invalid.io, kind: InvalidParameters, name: x}}\n  listeners:",
     );
     let r = run(&yaml);
-    assert_eq!(gw_cond(&r, "infra/gw", "Accepted"), "False/InvalidParameters");
+    assert_eq!(
+        gw_cond(&r, "infra/gw", "Accepted"),
+        "False/InvalidParameters"
+    );
 }
 
 #[test]
@@ -385,8 +545,19 @@ fn gateway_conditions_echo_the_generation() {
     let yaml = gateway("gw", HTTP).replace("namespace: infra}", "namespace: infra, generation: 7}");
     let r = run(&yaml);
     let st = r.gateway_status("infra", "gw").unwrap();
-    assert!(st.conditions.iter().flatten().all(|c| c.observed_generation == Some(7)));
-    assert!(st.listeners.iter().flatten().flat_map(|l| &l.conditions).all(|c| c.observed_generation == Some(7)));
+    assert!(
+        st.conditions
+            .iter()
+            .flatten()
+            .all(|c| c.observed_generation == Some(7))
+    );
+    assert!(
+        st.listeners
+            .iter()
+            .flatten()
+            .flat_map(|l| &l.conditions)
+            .all(|c| c.observed_generation == Some(7))
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -402,15 +573,28 @@ spec:
   rules: [{backendRefs: [{name: web, port: 8080}]}]
 ";
     let r = run(&format!("{}{SERVICE}{route}", gateway("gw", HTTP)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "True/Accepted");
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 1, "Accepted"), "True/Accepted");
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs"), "True/ResolvedRefs");
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 1, "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs"),
+        "True/ResolvedRefs"
+    );
     assert_eq!(listener(&r, "infra/gw", "http").attached_routes, 1);
 }
 
 #[test]
 fn section_name_or_port_matching_no_listener_is_no_matching_parent() {
-    for parent in ["{name: gw, sectionName: nope}", "{name: gw, port: 81}", "{name: gw, sectionName: http, port: 81}"] {
+    for parent in [
+        "{name: gw, sectionName: nope}",
+        "{name: gw, port: 81}",
+        "{name: gw, sectionName: http, port: 81}",
+    ] {
         let route = format!(
             "apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -420,16 +604,30 @@ spec:
 "
         );
         let r = run(&format!("{}{route}", gateway("gw", HTTP)));
-        assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/NoMatchingParent", "{parent}");
+        assert_eq!(
+            route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+            "False/NoMatchingParent",
+            "{parent}"
+        );
         assert_eq!(listener(&r, "infra/gw", "http").attached_routes, 0);
     }
 }
 
 #[test]
 fn route_from_another_namespace_needs_allowed_routes() {
-    let r = run(&format!("{}{}", gateway("gw", HTTP), http_route("r", "apps", "")));
-    assert_eq!(route_cond(&r, "HTTPRoute", "apps/r", 0, "Accepted"), "False/NotAllowedByListeners");
-    assert_eq!(route_cond(&r, "HTTPRoute", "apps/r", 0, "ResolvedRefs"), "True/ResolvedRefs");
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        http_route("r", "apps", "")
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "apps/r", 0, "Accepted"),
+        "False/NotAllowedByListeners"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "apps/r", 0, "ResolvedRefs"),
+        "True/ResolvedRefs"
+    );
 }
 
 #[test]
@@ -443,7 +641,11 @@ fn selector_matches_labels_and_expressions() {
         selector:
           matchLabels: {team: a}
           matchExpressions: [{key: env, operator: NotIn, values: [prod]}]";
-    let ns = |name: &str, labels: &str| format!("apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {labels}}}\n---\n");
+    let ns = |name: &str, labels: &str| {
+        format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {labels}}}\n---\n"
+        )
+    };
     let yaml = format!(
         "{}{}{}{}{}{}{}",
         ns("a-dev", "{team: a, env: dev}"),
@@ -455,15 +657,31 @@ fn selector_matches_labels_and_expressions() {
         http_route("r", "b", ""),
     );
     let r = run(&yaml);
-    assert_eq!(route_cond(&r, "HTTPRoute", "a-dev/r", 0, "Accepted"), "True/Accepted");
-    assert_eq!(route_cond(&r, "HTTPRoute", "a-prod/r", 0, "Accepted"), "False/NotAllowedByListeners");
-    assert_eq!(route_cond(&r, "HTTPRoute", "b/r", 0, "Accepted"), "False/NotAllowedByListeners");
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "a-dev/r", 0, "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "a-prod/r", 0, "Accepted"),
+        "False/NotAllowedByListeners"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "b/r", 0, "Accepted"),
+        "False/NotAllowedByListeners"
+    );
     let by_name = listeners.replace(
         "matchLabels: {team: a}\n          matchExpressions: [{key: env, operator: NotIn, values: [prod]}]",
         "matchLabels: {kubernetes.io/metadata.name: c}",
     );
-    let r = run(&format!("{}{}", gateway("gw", &by_name), http_route("r", "c", "")));
-    assert_eq!(route_cond(&r, "HTTPRoute", "c/r", 0, "Accepted"), "True/Accepted");
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", &by_name),
+        http_route("r", "c", "")
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "c/r", 0, "Accepted"),
+        "True/Accepted"
+    );
 }
 
 #[test]
@@ -476,7 +694,10 @@ spec:
   rules: [{backendRefs: [{name: web, port: 8080}]}]
 ";
     let r = run(&format!("{}{SERVICE}{tcp}", gateway("gw", HTTP)));
-    assert_eq!(route_cond(&r, "TCPRoute", "infra/t", 0, "Accepted"), "False/NotAllowedByListeners");
+    assert_eq!(
+        route_cond(&r, "TCPRoute", "infra/t", 0, "Accepted"),
+        "False/NotAllowedByListeners"
+    );
 }
 
 #[test]
@@ -489,19 +710,36 @@ fn hostnames_must_intersect_the_listener_hostname() {
         http_route("no", "infra", "  hostnames: [example.com]"),
     );
     let r = run(&yaml);
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/ok", 0, "Accepted"), "True/Accepted");
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/no", 0, "Accepted"), "False/NoMatchingListenerHostname");
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/ok", 0, "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/no", 0, "Accepted"),
+        "False/NoMatchingListenerHostname"
+    );
     let view = r.routing("infra", "gw").unwrap();
     let attached = &view.listeners[0].routes;
     assert_eq!(attached.len(), 1);
-    assert_eq!(attached[0].hostnames.as_deref(), Some(&["foo.example.com".to_owned()][..]));
+    assert_eq!(
+        attached[0].hostnames.as_deref(),
+        Some(&["foo.example.com".to_owned()][..])
+    );
 }
 
 #[test]
 fn route_on_a_conflicted_listener_is_accepted_and_counted() {
-    let listeners = "  - {name: a, port: 80, protocol: HTTP}\n  - {name: b, port: 80, protocol: TCP}";
-    let r = run(&format!("{}{}", gateway("gw", listeners), http_route("r", "infra", "")));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "True/Accepted");
+    let listeners =
+        "  - {name: a, port: 80, protocol: HTTP}\n  - {name: b, port: 80, protocol: TCP}";
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", listeners),
+        http_route("r", "infra", "")
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "True/Accepted"
+    );
     assert_eq!(listener(&r, "infra/gw", "a").attached_routes, 1);
     assert!(!r.routing("infra", "gw").unwrap().listeners[0].ready);
 }
@@ -528,9 +766,18 @@ spec:
         grpc("apart", "[a.example.org]"),
     );
     let r = run(&yaml);
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/web", 0, "Accepted"), "True/Accepted");
-    assert_eq!(route_cond(&r, "GRPCRoute", "infra/clash", 0, "Accepted"), "False/NotAllowedByListeners");
-    assert_eq!(route_cond(&r, "GRPCRoute", "infra/apart", 0, "Accepted"), "True/Accepted");
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/web", 0, "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        route_cond(&r, "GRPCRoute", "infra/clash", 0, "Accepted"),
+        "False/NotAllowedByListeners"
+    );
+    assert_eq!(
+        route_cond(&r, "GRPCRoute", "infra/apart", 0, "Accepted"),
+        "True/Accepted"
+    );
     assert_eq!(listener(&r, "infra/gw", "http").attached_routes, 2);
 }
 
@@ -539,13 +786,34 @@ fn rule_with_unsupported_value_is_dropped_and_marks_partially_invalid() {
     let rules = "  rules:
   - matches: [{path: {type: Exact, value: /ok}}]
   - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 305}}]";
-    let r = run(&format!("{}{}", gateway("gw", HTTP), http_route("r", "infra", rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "True/Accepted");
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "PartiallyInvalid"), "True/UnsupportedValue");
-    let only_bad = "  rules:\n  - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 305}}]";
-    let r = run(&format!("{}{}", gateway("gw", HTTP), http_route("r", "infra", only_bad)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/UnsupportedValue");
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "PartiallyInvalid"), "absent");
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "PartiallyInvalid"),
+        "True/UnsupportedValue"
+    );
+    let only_bad =
+        "  rules:\n  - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 305}}]";
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", only_bad)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "False/UnsupportedValue"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "PartiallyInvalid"),
+        "absent"
+    );
 }
 
 #[test]
@@ -556,8 +824,15 @@ fn redirect_with_a_backend_rewrite_is_incompatible_filters() {
     - name: web
       port: 8080
       filters: [{type: URLRewrite, urlRewrite: {hostname: y.com}}]";
-    let r = run(&format!("{}{SERVICE}{}", gateway("gw", HTTP), http_route("r", "infra", rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/IncompatibleFilters");
+    let r = run(&format!(
+        "{}{SERVICE}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "False/IncompatibleFilters"
+    );
 }
 
 #[test]
@@ -566,8 +841,15 @@ fn header_modifier_naming_a_header_twice_is_unsupported() {
   - filters:
     - type: RequestHeaderModifier
       requestHeaderModifier: {set: [{name: X-A, value: '1'}], remove: [x-a]}";
-    let r = run(&format!("{}{}", gateway("gw", HTTP), http_route("r", "infra", rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/UnsupportedValue");
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "False/UnsupportedValue"
+    );
 }
 
 #[test]
@@ -575,15 +857,29 @@ fn replace_prefix_match_needs_a_single_path_prefix_match() {
     let rules = "  rules:
   - matches: [{path: {type: Exact, value: /a}}]
     filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /b}}}]";
-    let r = run(&format!("{}{}", gateway("gw", HTTP), http_route("r", "infra", rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/UnsupportedValue");
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "False/UnsupportedValue"
+    );
 }
 
 #[test]
 fn invalid_path_regex_is_unsupported_value() {
     let rules = "  rules:\n  - matches: [{path: {type: RegularExpression, value: '/(a'}}]";
-    let r = run(&format!("{}{}", gateway("gw", HTTP), http_route("r", "infra", rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/UnsupportedValue");
+    let r = run(&format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "False/UnsupportedValue"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -591,21 +887,55 @@ fn invalid_path_regex_is_unsupported_value() {
 
 fn backend_verdict(backend: &str, extra: &str) -> String {
     let rules = format!("  rules:\n  - backendRefs: [{backend}]");
-    let r = run(&format!("{}{SERVICE}{extra}{}", gateway("gw", HTTP), http_route("r", "infra", &rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "True/Accepted");
+    let r = run(&format!(
+        "{}{SERVICE}{extra}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", &rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "True/Accepted"
+    );
     route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs")
 }
 
 #[test]
 fn backend_reasons_follow_the_spec_order() {
-    assert_eq!(backend_verdict("{name: web, port: 8080}", ""), "True/ResolvedRefs");
-    assert_eq!(backend_verdict("{name: nope, port: 8080}", ""), "False/BackendNotFound");
-    assert_eq!(backend_verdict("{name: web, port: 9999}", ""), "False/BackendNotFound");
-    assert_eq!(backend_verdict("{group: example.com, kind: Thing, name: web, port: 8080}", ""), "False/InvalidKind");
-    assert_eq!(backend_verdict("{name: web, namespace: other, port: 8080}", ""), "False/RefNotPermitted");
-    assert_eq!(backend_verdict("{kind: Thing, name: web, namespace: other, port: 8080}", ""), "False/RefNotPermitted");
-    assert_eq!(backend_verdict("{name: web, port: 53}", ""), "False/UnsupportedProtocol");
-    assert_eq!(backend_verdict("{name: web, port: 8082}", ""), "True/ResolvedRefs");
+    assert_eq!(
+        backend_verdict("{name: web, port: 8080}", ""),
+        "True/ResolvedRefs"
+    );
+    assert_eq!(
+        backend_verdict("{name: nope, port: 8080}", ""),
+        "False/BackendNotFound"
+    );
+    assert_eq!(
+        backend_verdict("{name: web, port: 9999}", ""),
+        "False/BackendNotFound"
+    );
+    assert_eq!(
+        backend_verdict(
+            "{group: example.com, kind: Thing, name: web, port: 8080}",
+            ""
+        ),
+        "False/InvalidKind"
+    );
+    assert_eq!(
+        backend_verdict("{name: web, namespace: other, port: 8080}", ""),
+        "False/RefNotPermitted"
+    );
+    assert_eq!(
+        backend_verdict("{kind: Thing, name: web, namespace: other, port: 8080}", ""),
+        "False/RefNotPermitted"
+    );
+    assert_eq!(
+        backend_verdict("{name: web, port: 53}", ""),
+        "False/UnsupportedProtocol"
+    );
+    assert_eq!(
+        backend_verdict("{name: web, port: 8082}", ""),
+        "True/ResolvedRefs"
+    );
 }
 
 #[test]
@@ -619,10 +949,19 @@ spec:
   to: [{group: '', kind: Service}]
 ---
 ";
-    assert_eq!(backend_verdict("{name: web, namespace: other, port: 8080}", &format!("{svc}{grant}")), "True/ResolvedRefs");
+    assert_eq!(
+        backend_verdict(
+            "{name: web, namespace: other, port: 8080}",
+            &format!("{svc}{grant}")
+        ),
+        "True/ResolvedRefs"
+    );
     let grpc_only = grant.replace("kind: HTTPRoute", "kind: GRPCRoute");
     assert_eq!(
-        backend_verdict("{name: web, namespace: other, port: 8080}", &format!("{svc}{grpc_only}")),
+        backend_verdict(
+            "{name: web, namespace: other, port: 8080}",
+            &format!("{svc}{grpc_only}")
+        ),
         "False/RefNotPermitted"
     );
 }
@@ -632,12 +971,22 @@ fn mirror_backend_is_resolved_like_a_backend() {
     let rules = "  rules:
   - backendRefs: [{name: web, port: 8080}]
     filters: [{type: RequestMirror, requestMirror: {backendRef: {name: gone, port: 8080}}}]";
-    let r = run(&format!("{}{SERVICE}{}", gateway("gw", HTTP), http_route("r", "infra", rules)));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs"), "False/BackendNotFound");
+    let r = run(&format!(
+        "{}{SERVICE}{}",
+        gateway("gw", HTTP),
+        http_route("r", "infra", rules)
+    ));
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs"),
+        "False/BackendNotFound"
+    );
     let view = r.routing("infra", "gw").unwrap();
     let rule = &view.listeners[0].routes[0].rules[0];
     assert_eq!(rule.mirrors.len(), 1);
-    assert_eq!(rule.mirrors[0].1.invalid.as_deref(), Some("BackendNotFound"));
+    assert_eq!(
+        rule.mirrors[0].1.invalid.as_deref(),
+        Some("BackendNotFound")
+    );
     assert_eq!(rule.backends[0].invalid, None);
 }
 
@@ -651,7 +1000,10 @@ spec:
   rules: [{backendRefs: [{name: web, port: 8082}]}]
 ";
     let r = run(&format!("{}{SERVICE}{grpc}", gateway("gw", HTTP)));
-    assert_eq!(route_cond(&r, "GRPCRoute", "infra/g", 0, "ResolvedRefs"), "False/UnsupportedProtocol");
+    assert_eq!(
+        route_cond(&r, "GRPCRoute", "infra/g", 0, "ResolvedRefs"),
+        "False/UnsupportedProtocol"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -672,11 +1024,19 @@ spec:
 "
         )
     };
-    let r = run(&format!("{}{SERVICE}{}{}", gateway("gw", listeners), tcp("one"), tcp("two")));
+    let r = run(&format!(
+        "{}{SERVICE}{}{}",
+        gateway("gw", listeners),
+        tcp("one"),
+        tcp("two")
+    ));
     assert_eq!(listener(&r, "infra/gw", "a").attached_routes, 2);
     assert_eq!(listener(&r, "infra/gw", "b").attached_routes, 2);
     assert_eq!(listener(&r, "infra/gw", "h").attached_routes, 0);
-    assert_eq!(route_cond(&r, "TCPRoute", "infra/two", 0, "Accepted"), "True/Accepted");
+    assert_eq!(
+        route_cond(&r, "TCPRoute", "infra/two", 0, "Accepted"),
+        "True/Accepted"
+    );
 }
 
 #[test]
@@ -694,9 +1054,15 @@ spec:
     };
     let l = "  - {name: dns, port: 53, protocol: UDP}";
     let ok = run(&format!("{}{SERVICE}{}", gateway("gw", l), udp(53)));
-    assert_eq!(route_cond(&ok, "UDPRoute", "infra/u", 0, "ResolvedRefs"), "True/ResolvedRefs");
+    assert_eq!(
+        route_cond(&ok, "UDPRoute", "infra/u", 0, "ResolvedRefs"),
+        "True/ResolvedRefs"
+    );
     let tcp_port = run(&format!("{}{SERVICE}{}", gateway("gw", l), udp(8080)));
-    assert_eq!(route_cond(&tcp_port, "UDPRoute", "infra/u", 0, "ResolvedRefs"), "False/UnsupportedProtocol");
+    assert_eq!(
+        route_cond(&tcp_port, "UDPRoute", "infra/u", 0, "ResolvedRefs"),
+        "False/UnsupportedProtocol"
+    );
 }
 
 #[test]
@@ -711,12 +1077,25 @@ spec:
 ";
     let l = "  - {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: cert}]}}";
     let r = run(&format!("{TLS_CERT}{}{SERVICE}{tls}", gateway("gw", l)));
-    assert_eq!(route_cond(&r, "TLSRoute", "infra/t", 0, "Accepted"), "False/NotAllowedByListeners");
+    assert_eq!(
+        route_cond(&r, "TLSRoute", "infra/t", 0, "Accepted"),
+        "False/NotAllowedByListeners"
+    );
     let pass = "  - {name: tls, port: 443, protocol: TLS, hostname: '*.example.com', tls: {mode: Passthrough}}";
     let r = run(&format!("{}{SERVICE}{tls}", gateway("gw", pass)));
-    assert_eq!(route_cond(&r, "TLSRoute", "infra/t", 0, "Accepted"), "True/Accepted");
-    let other = run(&format!("{}{SERVICE}{}", gateway("gw", pass), tls.replace("a.example.com", "a.example.org")));
-    assert_eq!(route_cond(&other, "TLSRoute", "infra/t", 0, "Accepted"), "False/NoMatchingListenerHostname");
+    assert_eq!(
+        route_cond(&r, "TLSRoute", "infra/t", 0, "Accepted"),
+        "True/Accepted"
+    );
+    let other = run(&format!(
+        "{}{SERVICE}{}",
+        gateway("gw", pass),
+        tls.replace("a.example.com", "a.example.org")
+    ));
+    assert_eq!(
+        route_cond(&other, "TLSRoute", "infra/t", 0, "Accepted"),
+        "False/NoMatchingListenerHostname"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -745,11 +1124,20 @@ fn gateway_allowing(from: &str, listeners: &str) -> String {
 
 #[test]
 fn listener_set_is_not_allowed_by_default() {
-    let yaml = format!("{}{}", gateway("gw", HTTP), listener_set("ls", "infra", "  - {name: x, port: 81, protocol: HTTP}"));
+    let yaml = format!(
+        "{}{}",
+        gateway("gw", HTTP),
+        listener_set("ls", "infra", "  - {name: x, port: 81, protocol: HTTP}")
+    );
     let r = run(&yaml);
     assert_eq!(ls_cond(&r, "infra/ls", "Accepted"), "False/NotAllowed");
     assert_eq!(ls_cond(&r, "infra/ls", "Programmed"), "False/NotAllowed");
-    assert_eq!(r.gateway_status("infra", "gw").unwrap().attached_listener_sets, Some(0));
+    assert_eq!(
+        r.gateway_status("infra", "gw")
+            .unwrap()
+            .attached_listener_sets,
+        Some(0)
+    );
 }
 
 #[test]
@@ -763,17 +1151,47 @@ fn listener_set_entry_conflicting_with_the_gateway_loses_and_others_stay() {
         "infra",
         "  - {name: own, port: 80, protocol: HTTP, hostname: o.com}\n  - {name: tcp, port: 80, protocol: TCP}\n  - {name: dup, port: 80, protocol: HTTP, hostname: s.com}",
     );
-    let second = listener_set("second", "infra", "  - {name: dup2, port: 80, protocol: HTTP, hostname: o.com}");
+    let second = listener_set(
+        "second",
+        "infra",
+        "  - {name: dup2, port: 80, protocol: HTTP, hostname: o.com}",
+    );
     let r = run(&format!("{gw}{first}{second}"));
-    assert_eq!(l_cond(&r, "infra/gw", "shared", "Accepted"), "True/Accepted");
-    assert_eq!(ls_l_cond(&r, "infra/first", "own", "Accepted"), "True/Accepted");
-    assert_eq!(ls_l_cond(&r, "infra/first", "tcp", "Conflicted"), "True/ProtocolConflict");
-    assert_eq!(ls_l_cond(&r, "infra/first", "dup", "Accepted"), "False/HostnameConflict");
-    assert_eq!(ls_cond(&r, "infra/first", "Accepted"), "True/ListenersNotValid");
+    assert_eq!(
+        l_cond(&r, "infra/gw", "shared", "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        ls_l_cond(&r, "infra/first", "own", "Accepted"),
+        "True/Accepted"
+    );
+    assert_eq!(
+        ls_l_cond(&r, "infra/first", "tcp", "Conflicted"),
+        "True/ProtocolConflict"
+    );
+    assert_eq!(
+        ls_l_cond(&r, "infra/first", "dup", "Accepted"),
+        "False/HostnameConflict"
+    );
+    assert_eq!(
+        ls_cond(&r, "infra/first", "Accepted"),
+        "True/ListenersNotValid"
+    );
     assert_eq!(ls_cond(&r, "infra/first", "Programmed"), "True/Programmed");
-    assert_eq!(ls_l_cond(&r, "infra/second", "dup2", "Programmed"), "False/HostnameConflict");
-    assert_eq!(ls_cond(&r, "infra/second", "Accepted"), "False/ListenersNotValid");
-    assert_eq!(r.gateway_status("infra", "gw").unwrap().attached_listener_sets, Some(1));
+    assert_eq!(
+        ls_l_cond(&r, "infra/second", "dup2", "Programmed"),
+        "False/HostnameConflict"
+    );
+    assert_eq!(
+        ls_cond(&r, "infra/second", "Accepted"),
+        "False/ListenersNotValid"
+    );
+    assert_eq!(
+        r.gateway_status("infra", "gw")
+            .unwrap()
+            .attached_listener_sets,
+        Some(1)
+    );
 }
 
 #[test]
@@ -789,8 +1207,14 @@ spec:
   - {kind: ListenerSet, name: ls, sectionName: extra}
 ";
     let r = run(&format!("{gw}{ls}{route}"));
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"), "False/NoMatchingParent");
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 1, "Accepted"), "True/Accepted");
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "Accepted"),
+        "False/NoMatchingParent"
+    );
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 1, "Accepted"),
+        "True/Accepted"
+    );
     let st = r.listener_set_status("infra", "ls").unwrap();
     assert_eq!(st.listener("extra").unwrap().attached_routes, 1);
     assert_eq!(listener(&r, "infra/gw", "http").attached_routes, 0);
@@ -812,12 +1236,27 @@ spec:
   to: [{group: '', kind: Secret}]
 ---
 ";
-    let r = run(&format!("{cert}{gateway_grant}{gw}{}", listener_set("ls", "apps", entry)));
-    assert_eq!(ls_l_cond(&r, "apps/ls", "https", "ResolvedRefs"), "False/RefNotPermitted");
-    assert_eq!(ls_cond(&r, "apps/ls", "Accepted"), "False/ListenersNotValid");
+    let r = run(&format!(
+        "{cert}{gateway_grant}{gw}{}",
+        listener_set("ls", "apps", entry)
+    ));
+    assert_eq!(
+        ls_l_cond(&r, "apps/ls", "https", "ResolvedRefs"),
+        "False/RefNotPermitted"
+    );
+    assert_eq!(
+        ls_cond(&r, "apps/ls", "Accepted"),
+        "False/ListenersNotValid"
+    );
     let ls_grant = gateway_grant.replace("kind: Gateway", "kind: ListenerSet");
-    let r = run(&format!("{cert}{ls_grant}{gw}{}", listener_set("ls", "apps", entry)));
-    assert_eq!(ls_l_cond(&r, "apps/ls", "https", "ResolvedRefs"), "True/ResolvedRefs");
+    let r = run(&format!(
+        "{cert}{ls_grant}{gw}{}",
+        listener_set("ls", "apps", entry)
+    ));
+    assert_eq!(
+        ls_l_cond(&r, "apps/ls", "https", "ResolvedRefs"),
+        "True/ResolvedRefs"
+    );
     assert_eq!(ls_cond(&r, "apps/ls", "Accepted"), "True/Accepted");
 }
 
@@ -852,23 +1291,34 @@ data:
 
 #[test]
 fn backend_tls_policy_reports_one_ancestor_per_gateway_using_the_service() {
-    let route = http_route("r", "infra", "  rules: [{backendRefs: [{name: web, port: 8080}]}]");
+    let route = http_route(
+        "r",
+        "infra",
+        "  rules: [{backendRefs: [{name: web, port: 8080}]}]",
+    );
     let r = run(&format!(
         "{CA}{}{SERVICE}{}{}{route}",
         gateway("gw", HTTP),
         policy("good", "", "ca"),
         policy("broken", ", sectionName: dns", "missing"),
     ));
-    let st = r.policy_status("BackendTLSPolicy", "infra", "good").unwrap();
+    let st = r
+        .policy_status("BackendTLSPolicy", "infra", "good")
+        .unwrap();
     assert_eq!(st.ancestors.len(), 1);
     assert_eq!(st.ancestors[0].ancestor_ref.name, "gw");
     let c = |t: &str| sr(st.ancestors[0].conditions.iter().find(|c| c.type_ == t));
     assert_eq!(c("Accepted"), "True/Accepted");
     assert_eq!(c("ResolvedRefs"), "True/ResolvedRefs");
     let view = r.routing("infra", "gw").unwrap();
-    let tls = view.listeners[0].routes[0].rules[0].backends[0].tls.as_ref().unwrap();
+    let tls = view.listeners[0].routes[0].rules[0].backends[0]
+        .tls
+        .as_ref()
+        .unwrap();
     assert_eq!(tls.hostname, "web.example.com");
-    let broken = r.policy_status("BackendTLSPolicy", "infra", "broken").unwrap();
+    let broken = r
+        .policy_status("BackendTLSPolicy", "infra", "broken")
+        .unwrap();
     let c = |t: &str| sr(broken.ancestors[0].conditions.iter().find(|c| c.type_ == t));
     assert_eq!(c("Accepted"), "False/Invalid");
     assert_eq!(c("ResolvedRefs"), "False/InvalidCACertificateRef");
@@ -876,7 +1326,11 @@ fn backend_tls_policy_reports_one_ancestor_per_gateway_using_the_service() {
 
 #[test]
 fn older_backend_tls_policy_wins_the_same_target() {
-    let route = http_route("r", "infra", "  rules: [{backendRefs: [{name: web, port: 8080}]}]");
+    let route = http_route(
+        "r",
+        "infra",
+        "  rules: [{backendRefs: [{name: web, port: 8080}]}]",
+    );
     let r = run(&format!(
         "{CA}{}{SERVICE}{}{}{}{route}",
         gateway("gw", HTTP),
@@ -886,11 +1340,17 @@ fn older_backend_tls_policy_wins_the_same_target() {
     ));
     let acc = |n: &str| {
         let st = r.policy_status("BackendTLSPolicy", "infra", n).unwrap();
-        sr(st.ancestors[0].conditions.iter().find(|c| c.type_ == "Accepted"))
+        sr(st.ancestors[0]
+            .conditions
+            .iter()
+            .find(|c| c.type_ == "Accepted"))
     };
     assert_eq!(acc("old"), "True/Accepted");
     assert_eq!(acc("new"), "False/Conflicted");
     assert_eq!(acc("port"), "False/NoValidCACertificate");
     // The port policy governs port 8080 and cannot be honoured.
-    assert_eq!(route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs"), "False/UnsupportedProtocol");
+    assert_eq!(
+        route_cond(&r, "HTTPRoute", "infra/r", 0, "ResolvedRefs"),
+        "False/UnsupportedProtocol"
+    );
 }
