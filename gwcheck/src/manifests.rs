@@ -79,36 +79,50 @@ pub fn load_line(error: &LoadError) -> String {
     format!("{error} [{}]", load_rule(error))
 }
 
-/// Where a finding points: its own location, or the position of its field
-/// (else of its object) in the source the snapshot holds.
+/// Where a finding points: the position of its field in the source the
+/// snapshot holds when the loader knows it, else the finding's own location,
+/// else the start of its object.
 #[must_use]
 pub fn finding_position(finding: &Finding, snapshot: &Snapshot) -> Option<(String, usize, usize)> {
+    let source = snapshot
+        .entries()
+        .find(|e| {
+            let m = e.object.metadata();
+            let namespace = m.namespace.as_deref().unwrap_or("default");
+            e.object.kind() == finding.object.kind
+                && m.name.as_deref() == Some(finding.object.name.as_str())
+                && finding
+                    .object
+                    .namespace
+                    .as_deref()
+                    .is_none_or(|ns| ns == namespace)
+        })
+        .and_then(|e| e.source.as_ref());
+    if let Some(source) = source
+        && !finding.field.is_empty()
+        && let Some((line, column)) = source.position(&finding.field)
+    {
+        return Some((source.file().to_owned(), line, column));
+    }
     if let Some(loc) = &finding.location {
         return Some((loc.file.clone(), loc.line, loc.column));
     }
-    let entry = snapshot.entries().find(|e| {
-        let m = e.object.metadata();
-        e.object.kind() == finding.object.kind
-            && m.name.as_deref() == Some(finding.object.name.as_str())
-            && (finding.object.namespace.is_none()
-                || m.namespace.as_deref() == finding.object.namespace.as_deref()
-                || (m.namespace.is_none()
-                    && finding.object.namespace.as_deref() == Some("default")))
-    })?;
-    let source = entry.source.as_ref()?;
-    let (line, column) = source
-        .position(&finding.field)
-        .unwrap_or((source.line(), source.column()));
-    Some((source.file().to_owned(), line, column))
+    source.map(|s| (s.file().to_owned(), s.line(), s.column()))
 }
 
 /// A finding as one line: `file:line:col: Kind ns/name: field.path: message
 /// [rule-id]` (the position left out when unknown).
 #[must_use]
 pub fn finding_line(finding: &Finding, snapshot: &Snapshot) -> String {
-    match (&finding.location, finding_position(finding, snapshot)) {
-        (None, Some((file, line, column))) => format!("{file}:{line}:{column}: {finding}"),
-        _ => finding.to_string(),
+    let mut rest = format!("{}: ", finding.object);
+    if !finding.field.is_empty() {
+        rest.push_str(&finding.field);
+        rest.push_str(": ");
+    }
+    rest.push_str(&format!("{} [{}]", finding.message, finding.rule));
+    match finding_position(finding, snapshot) {
+        Some((file, line, column)) => format!("{file}:{line}:{column}: {rest}"),
+        None => rest,
     }
 }
 

@@ -27,7 +27,7 @@ pub(crate) struct World {
 }
 
 impl World {
-    fn new(config: &RunConfig) -> Self {
+    pub(crate) fn new(config: &RunConfig) -> Self {
         Self {
             options: config.validate_options(),
             snapshot: Snapshot::new(),
@@ -42,8 +42,14 @@ impl World {
         &self.report
     }
 
+    /// The objects so far.
+    #[cfg(test)]
+    pub(crate) fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
     /// Loads a source and creates or replaces its objects.
-    fn apply(&mut self, source: &ManifestSource, stage: Stage, out: &mut FileReport) {
+    pub(crate) fn apply(&mut self, source: &ManifestSource, stage: Stage, out: &mut FileReport) {
         let loaded = Loader::new().load_str(source.name(), source.text());
         if !loaded.errors.is_empty() {
             out.checks.push(Check {

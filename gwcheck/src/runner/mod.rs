@@ -51,6 +51,9 @@ mod skips;
 mod status;
 mod timestamp;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};

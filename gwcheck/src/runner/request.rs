@@ -171,6 +171,20 @@ fn pick_listener<'a>(
     best.map_or(Pick::NoHostMatch, |(_, l)| Pick::Listener(l))
 }
 
+/// The name of the listener a request would pick, for tests.
+#[cfg(test)]
+pub(crate) fn pick_listener_name(
+    routing: &GatewayRouting,
+    protocols: &[&str],
+    port: u16,
+    host: Option<&str>,
+) -> Option<String> {
+    match pick_listener(routing, protocols, port, host) {
+        Pick::Listener(l) => Some(l.name.clone()),
+        Pick::NoListener | Pick::NoHostMatch => None,
+    }
+}
+
 pub(crate) fn listener_text(l: &ListenerRouting) -> String {
     let mut text = format!("listener {} ({} port {}", l.name, l.protocol, l.port);
     if let Some(host) = &l.hostname {
@@ -561,7 +575,10 @@ fn outcome_item(expect: &RequestExpect, found: &Found) -> Item {
 
 /// Whether the normalised weights of the valid backends agree with the
 /// expected relative weights.
-fn weights_agree(expected: &[crate::testfile::WeightedBackend], found: &[ResolvedBackend]) -> bool {
+pub(crate) fn weights_agree(
+    expected: &[crate::testfile::WeightedBackend],
+    found: &[ResolvedBackend],
+) -> bool {
     let valid: Vec<&ResolvedBackend> = found.iter().filter(|b| b.invalid.is_none()).collect();
     let found_total: f64 = valid.iter().map(|b| f64::from(b.weight)).sum();
     let expected_total: f64 = expected.iter().map(|w| f64::from(w.weight)).sum();
@@ -603,7 +620,7 @@ fn values_text(values: &[String]) -> String {
 
 /// Whether found header values meet an expected value (several found values
 /// count joined with commas, as a proxy would fold them).
-fn header_agrees(expected: &crate::testfile::HeaderValue, found: &[String]) -> bool {
+pub(crate) fn header_agrees(expected: &crate::testfile::HeaderValue, found: &[String]) -> bool {
     match expected.values() {
         [one] => !found.is_empty() && (found.join(",") == *one || found.join(", ") == *one),
         many => found == many,

@@ -185,7 +185,7 @@ fn gateway_items(expect: &GatewayExpect, found: Option<&Found<'_>>) -> Vec<Item>
     items
 }
 
-fn listener_items(
+pub(crate) fn listener_items(
     name: &str,
     expect: &ListenerExpect,
     status: Result<&ListenerStatus, &str>,
@@ -286,7 +286,7 @@ fn condition_text(c: &Condition) -> String {
 /// namespace and name, and the section when the expectation gives one.
 /// `own` is the namespace of the route (or policy), which an entry without
 /// a namespace means.
-fn parent_matches(expect: &ParentRef, found: &ParentReference, own: &str) -> bool {
+pub(crate) fn parent_matches(expect: &ParentRef, found: &ParentReference, own: &str) -> bool {
     found.kind_or_default() == expect.kind.as_str()
         && found.namespace.as_deref().unwrap_or(own) == expect.namespace
         && found.name == expect.name
