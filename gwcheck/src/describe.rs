@@ -263,10 +263,15 @@ pub fn describe(object: &Object, report: &Report) -> Option<Described> {
                 if !kind.is_empty() && kind != "Gateway" {
                     let _ = write!(head, "{kind} ");
                 }
-                let namespace = text(&parent, "namespace");
-                if !namespace.is_empty() {
-                    let _ = write!(head, "{namespace}/");
+                let mut namespace = text(&parent, "namespace");
+                if namespace.is_empty() {
+                    namespace = object
+                        .metadata()
+                        .namespace
+                        .clone()
+                        .unwrap_or_else(|| "default".to_owned());
                 }
+                let _ = write!(head, "{namespace}/");
                 head.push_str(&text(&parent, "name"));
                 let section = text(&parent, "sectionName");
                 if !section.is_empty() {

@@ -206,7 +206,7 @@ struct StatusArgs {
 #[derive(Debug, Args)]
 struct RouteArgs {
     /// Manifest files or folders (`-` reads standard input), then the request.
-    #[arg(required = true, num_args = 2.., value_name = "FILE|DIR... REQUEST")]
+    #[arg(required = true, value_name = "FILE|DIR... REQUEST")]
     args: Vec<String>,
     /// The Gateway the request is sent to, namespace/name.
     #[arg(long, value_name = "NS/NAME")]
@@ -347,13 +347,19 @@ fn print_structured(value: &serde_json::Value, output: Output) -> u8 {
     }
 }
 
-/// Loads and validates, printing every load problem and finding; the exit
-/// status so far (1 when something would be rejected).
-fn lint_pass(
-    paths: &[PathBuf],
-    args: &ManifestArgs,
-    print: bool,
-) -> Result<(gateway_validate::Snapshot, gateway_validate::Report, u8), u8> {
+/// What the lint pass leaves for the commands after it.
+struct Linted {
+    snapshot: gateway_validate::Snapshot,
+    report: gateway_validate::Report,
+    /// 1 when something would be rejected.
+    code: u8,
+    /// Lines printed.
+    printed: usize,
+}
+
+/// Loads and validates, printing every load problem and finding when
+/// `print`; the exit status so far is 1 when something would be rejected.
+fn lint_pass(paths: &[PathBuf], args: &ManifestArgs, print: bool) -> Result<Linted, u8> {
     let (loaded, snapshot, report) =
         match gwcheck::manifests::load_and_validate(paths, &args.options()) {
             Ok(done) => done,
@@ -363,7 +369,9 @@ fn lint_pass(
             }
         };
     let out = &mut std::io::stdout().lock();
+    let mut printed = 0;
     if print {
+        printed = loaded.errors.len() + loaded.warnings.len() + report.findings().len();
         for error in &loaded.errors {
             let _ = writeln!(out, "{}", gwcheck::manifests::load_line(error));
         }
@@ -379,16 +387,22 @@ fn lint_pass(
         }
     }
     let rejected = !loaded.errors.is_empty() || !report.rejected().is_empty();
-    Ok((
+    Ok(Linted {
         snapshot,
         report,
-        if rejected { EXIT_FAILED } else { EXIT_OK },
-    ))
+        code: if rejected { EXIT_FAILED } else { EXIT_OK },
+        printed,
+    })
 }
 
 fn lint(args: &LintArgs) -> u8 {
     match lint_pass(&args.paths, &args.manifests, true) {
-        Ok((snapshot, report, code)) => {
+        Ok(Linted {
+            snapshot,
+            report,
+            code,
+            ..
+        }) => {
             let errors = report.findings().iter().filter(|f| f.is_error()).count();
             eprintln!(
                 "{} objects, {} rejected, {} findings ({errors} errors)",
@@ -404,7 +418,12 @@ fn lint(args: &LintArgs) -> u8 {
 
 fn status(args: &StatusArgs, color: bool) -> u8 {
     let structured = args.output != Output::Text;
-    let (snapshot, report, mut code) = match lint_pass(&args.paths, &args.manifests, !structured) {
+    let Linted {
+        snapshot,
+        report,
+        mut code,
+        printed,
+    } = match lint_pass(&args.paths, &args.manifests, !structured) {
         Ok(done) => done,
         Err(code) => return code,
     };
@@ -418,7 +437,7 @@ fn status(args: &StatusArgs, color: bool) -> u8 {
         return if printed == EXIT_OK { code } else { printed };
     }
     let out = &mut std::io::stdout().lock();
-    if !report.findings().is_empty() {
+    if printed > 0 {
         let _ = writeln!(out);
     }
     for (i, d) in described.iter().enumerate() {
@@ -442,8 +461,8 @@ fn status(args: &StatusArgs, color: bool) -> u8 {
 }
 
 fn route(args: &RouteArgs) -> u8 {
-    let Some((line, paths)) = args.args.split_last() else {
-        eprintln!("gwcheck: give manifests, then the request");
+    let (Some((line, paths)), true) = (args.args.split_last(), args.args.len() >= 2) else {
+        eprintln!("gwcheck: give manifests, then the request (e.g. 'GET http://example.com/')");
         return EXIT_USAGE;
     };
     let gateway: gwcheck::testfile::NamespacedName = match args.gateway.parse() {
@@ -466,7 +485,7 @@ fn route(args: &RouteArgs) -> u8 {
         }
     };
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let (_, report, code) = match lint_pass(&paths, &args.manifests, false) {
+    let Linted { report, code, .. } = match lint_pass(&paths, &args.manifests, false) {
         Ok(done) => done,
         Err(code) => return code,
     };
