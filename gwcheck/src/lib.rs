@@ -16,3 +16,8 @@ pub mod manifests;
 pub mod runner;
 pub mod schema;
 pub mod testfile;
+
+/// The workspace README, so that its Rust examples compile as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
