@@ -238,7 +238,8 @@ struct SchemaArgs {
 
 #[derive(Debug, Args)]
 struct TestArgs {
-    /// Test files, or folders of them.
+    /// Test files, or folders of them; `-` reads one from standard input
+    /// (its manifests relative to the current folder).
     #[arg(required = true, value_name = "FILE|DIR")]
     paths: Vec<PathBuf>,
     #[command(flatten)]

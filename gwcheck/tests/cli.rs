@@ -434,3 +434,12 @@ fn colour_only_on_a_terminal_unless_asked() {
     let never = gwcheck(["--color", "never", "test", path(&file)]);
     assert!(!stdout(&never).contains('\u{1b}'));
 }
+
+#[test]
+fn test_reads_a_test_file_from_standard_input() {
+    let text = "name: FromStdin\nmanifests: [gwcheck/tests/fixtures/good/manifests.yaml]\n\
+                expect:\n  gateways:\n    - name: shop/front\n      conditions: {Accepted: \"True\"}\n";
+    let out = gwcheck_stdin(&["test", "-"], text);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("FromStdin"), "{}", stdout(&out));
+}

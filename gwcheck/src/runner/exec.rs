@@ -193,7 +193,16 @@ fn collect_rules(report: &Report, coverage: &mut Coverage) {
 
 /// Runs one test file; see the module docs of [`super`].
 pub(crate) fn run_file(path: &Path, config: &RunConfig) -> FileReport {
-    let loaded = match TestFile::load(path) {
+    let loaded = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            return FileReport::failed_to_load(path, format!("cannot read standard input: {err}"));
+        }
+        TestFile::load_text(&text, path, Path::new("."))
+    } else {
+        TestFile::load(path)
+    };
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(error) => return FileReport::failed_to_load(path, error.to_string()),
     };

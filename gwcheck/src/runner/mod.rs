@@ -378,7 +378,8 @@ impl FileReport {
     }
 }
 
-/// Runs one test file.
+/// Runs one test file; `-` reads it from standard input (its `manifests`
+/// are then relative to the current folder).
 ///
 /// Never fails: a file that cannot be read or run is a [`FileReport`] with
 /// an [`error`](FileReport::error).
