@@ -563,7 +563,8 @@ fn outcome_item(expect: &RequestExpect, found: &Found) -> Item {
                 None => format!("redirect {}", redirect.location),
             };
             let passed = matches!(found, Found::Redirect { status, location }
-                if location == &redirect.location && redirect.status.is_none_or(|s| s == *status));
+                if same_location(location, &redirect.location)
+                    && redirect.status.is_none_or(|s| s == *status));
             Item::new("redirect", expected, text, passed)
         }
         Outcome::Rejected => {
@@ -571,6 +572,36 @@ fn outcome_item(expect: &RequestExpect, found: &Found) -> Item {
             Item::new("rejected", "rejected", text, passed)
         }
     }
+}
+
+/// A redirect location with the scheme's default port left out
+/// (`https://a:443/x` is `https://a/x`) and the host in lower case.
+fn normal_location(location: &str) -> String {
+    let Some((scheme, rest)) = location.split_once("://") else {
+        return location.to_owned();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let default = match scheme.to_ascii_lowercase().as_str() {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    };
+    let authority = match split_host_port(authority) {
+        Ok((host, Some(port))) if Some(port) == default => host.to_owned(),
+        _ => authority.to_owned(),
+    };
+    format!(
+        "{}://{}{tail}",
+        scheme.to_ascii_lowercase(),
+        authority.to_ascii_lowercase()
+    )
+}
+
+/// Whether two redirect locations are the same (a default port written or
+/// not, the scheme and host in any case).
+pub(crate) fn same_location(found: &str, expected: &str) -> bool {
+    found == expected || normal_location(found) == normal_location(expected)
 }
 
 /// Whether the normalised weights of the valid backends agree with the

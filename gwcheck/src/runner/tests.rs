@@ -10,7 +10,7 @@ use gateway_types::shared::ParentReference;
 use gateway_types::{MetaExt, Object};
 
 use super::exec::World;
-use super::request::{header_agrees, pick_listener_name, select, weights_agree};
+use super::request::{header_agrees, pick_listener_name, same_location, select, weights_agree};
 use super::status::{listener_items, parent_matches};
 use super::*;
 use crate::testfile::{HeaderValue, ListenerExpect, TestFile, WeightedBackend};
@@ -402,4 +402,32 @@ fn the_filter_keeps_files_whose_path_contains_the_text() {
     let summary = run_files(&[a, b], &RunConfig::new(), &selection, |_| {});
     assert_eq!(summary.files.len(), 1);
     assert_eq!(summary.files[0].name(), Some("a"));
+}
+
+#[test]
+fn a_redirect_location_may_write_the_default_port_or_leave_it_out() {
+    assert!(same_location(
+        "https://example.com:443/a",
+        "https://example.com/a"
+    ));
+    assert!(same_location(
+        "http://Example.com/a",
+        "http://example.com/a"
+    ));
+    assert!(same_location(
+        "http://example.com/a",
+        "http://example.com:80/a"
+    ));
+    assert!(!same_location(
+        "http://example.com:8080/a",
+        "http://example.com/a"
+    ));
+    assert!(!same_location(
+        "https://example.com:80/a",
+        "https://example.com/a"
+    ));
+    assert!(!same_location(
+        "http://example.com/a",
+        "http://example.com/b"
+    ));
 }
