@@ -14,9 +14,22 @@ use crate::testfile::{
     Scheme, ServiceRef, StreamProtocol, UpstreamExpect, split_host_port,
 };
 
-/// The `random` the router is asked with. The outcome does not depend on it:
-/// a weighted split is compared as a whole, by weight.
+/// The `random` the router is asked with first. The outcome does not depend
+/// on it: a weighted split is compared as a whole, by weight.
 const RANDOM: u32 = 0;
+
+/// Other `random` values tried when the first answer is not a forward, to
+/// tell a split with an invalid share from a rule that never forwards.
+const SPREAD: [u32; 8] = [
+    u32::MAX / 8,
+    u32::MAX / 4,
+    u32::MAX / 8 * 3,
+    u32::MAX / 2,
+    u32::MAX / 8 * 5,
+    u32::MAX / 4 * 3,
+    u32::MAX / 8 * 7,
+    u32::MAX,
+];
 
 /// Where a request went.
 #[derive(Debug, Clone, PartialEq)]
@@ -475,7 +488,18 @@ fn http_request(
     input.port = request.port();
     input.sni = request.server_name();
     input.query = query;
-    let decision = router.decide(&input, RANDOM);
+    let first = router.decide(&input, RANDOM);
+    // A 500 may be a share of the split that falls on an invalid backend: ask
+    // with other random numbers whether the rule forwards at all.
+    let decision = if matches!(first.action, Action::Forward { .. }) {
+        first
+    } else {
+        SPREAD
+            .iter()
+            .map(|r| router.decide(&input, *r))
+            .find(|d| matches!(d.action, Action::Forward { .. }))
+            .unwrap_or(first)
+    };
     match &decision.rule {
         Some((kind, namespace, name, rule)) => {
             trace.push(format!("rule {kind} {namespace}/{name} rules[{rule}]"));
@@ -493,8 +517,8 @@ fn http_request(
     }
 }
 
-/// Where a decision sends requests: a forward or a 500 from a weighted
-/// split is the split as a whole.
+/// Where a decision sends requests: a forward is the rule's split as a
+/// whole (an invalid backend's share answers 500).
 fn found_of(decision: &Decision) -> Found {
     match &decision.action {
         Action::Forward { backend } => {
@@ -503,14 +527,6 @@ fn found_of(decision: &Decision) -> Found {
                 Found::Split(vec![backend.clone()])
             } else {
                 Found::Split(shares)
-            }
-        }
-        Action::Respond { status: 500 } => {
-            let shares = shares(&decision.backends);
-            if shares.iter().any(|b| b.invalid.is_none()) {
-                Found::Split(shares)
-            } else {
-                Found::Respond(500)
             }
         }
         Action::Respond { status } => Found::Respond(*status),
