@@ -121,12 +121,13 @@ fn missing_required_field_names_the_field() {
 #[test]
 fn unknown_field_is_a_warning_with_path_and_position_and_the_object_loads() {
     let src = "\
-apiVersion: v1
-kind: ConfigMap
+apiVersion: gateway.networking.k8s.io/v1
+kind: ReferenceGrant
 metadata:
   name: settings
   namespace: apps
 notAFieldOfAnyKind: 1
+spec: {from: [], to: []}
 ";
     let loaded = load(src);
     assert!(loaded.is_ok(), "{:#?}", loaded.errors);
@@ -140,7 +141,7 @@ notAFieldOfAnyKind: 1
     assert_eq!(position(w), (6, 1));
     assert_eq!(
         w.to_string(),
-        "test.yaml:6:1: ConfigMap apps/settings: notAFieldOfAnyKind: unknown field \
+        "test.yaml:6:1: ReferenceGrant apps/settings: notAFieldOfAnyKind: unknown field \
          `notAFieldOfAnyKind` is ignored; check its spelling, indentation and apiVersion"
     );
 }
