@@ -141,7 +141,8 @@ pub struct Explanation {
 }
 
 /// Builds a request from the command line: `"GET https://host/path?q"` (or
-/// the URL alone for GET), `tls://SNI:PORT`, `tcp://:PORT` or `udp://:PORT`;
+/// the URL alone for GET), `grpc://HOST[:PORT]/SERVICE/METHOD`,
+/// `tls://SNI:PORT`, `tcp://:PORT` or `udp://:PORT`;
 /// headers as `name: value`; `host` and `sni` override the URL's.
 ///
 /// # Errors
@@ -171,6 +172,26 @@ pub fn parse_request(
         let (server, port) = stream(rest)?;
         value.insert("sni".into(), json!(sni.unwrap_or(&server)));
         value.insert("port".into(), json!(port));
+    } else if let Some(rest) = target.strip_prefix("grpc://") {
+        let (authority, call) = rest.split_once('/').unwrap_or((rest, ""));
+        let (service, method) = call
+            .trim_end_matches('/')
+            .rsplit_once('/')
+            .ok_or_else(|| format!("{target}: must be grpc://HOST[:PORT]/SERVICE/METHOD"))?;
+        let (host_part, port) = crate::testfile::split_host_port(authority)
+            .map_err(|e| format!("{target}: {}", e.message()))?;
+        let mut call = serde_json::Map::new();
+        call.insert("host".into(), json!(host.unwrap_or(host_part)));
+        call.insert("service".into(), json!(service));
+        call.insert("method".into(), json!(method));
+        value.insert("grpc".into(), serde_json::Value::Object(call));
+        if let Some(port) = port {
+            value.insert("port".into(), json!(port));
+        }
+        if let Some(sni) = sni {
+            value.insert("sni".into(), json!(sni));
+        }
+        insert_headers(&mut value, headers)?;
     } else if let Some(rest) = target.strip_prefix("tcp://") {
         value.insert("port".into(), json!(stream(rest)?.1));
         value.insert("protocol".into(), json!("TCP"));
@@ -188,25 +209,35 @@ pub fn parse_request(
         if let Some(sni) = sni {
             value.insert("sni".into(), json!(sni));
         }
-        let mut map = serde_json::Map::new();
-        for header in headers {
-            let (name, v) = header
-                .split_once(':')
-                .ok_or_else(|| format!("header {header:?}: must be `name: value`"))?;
-            let (name, v) = (name.trim().to_ascii_lowercase(), v.trim().to_owned());
-            match map.get_mut(&name) {
-                Some(serde_json::Value::Array(list)) => list.push(json!(v)),
-                Some(one) => *one = json!([one.clone(), v]),
-                None => {
-                    map.insert(name, json!(v));
-                }
-            }
-        }
-        if !map.is_empty() {
-            value.insert("headers".into(), serde_json::Value::Object(map));
-        }
+        insert_headers(&mut value, headers)?;
     }
     serde_json::from_value(serde_json::Value::Object(value)).map_err(|e| format!("{line}: {e}"))
+}
+
+/// Adds `name: value` headers to a request being built (a name given twice
+/// is sent twice).
+fn insert_headers(
+    value: &mut serde_json::Map<String, serde_json::Value>,
+    headers: &[String],
+) -> Result<(), String> {
+    let mut map = serde_json::Map::new();
+    for header in headers {
+        let (name, v) = header
+            .split_once(':')
+            .ok_or_else(|| format!("header {header:?}: must be `name: value`"))?;
+        let (name, v) = (name.trim().to_ascii_lowercase(), v.trim().to_owned());
+        match map.get_mut(&name) {
+            Some(serde_json::Value::Array(list)) => list.push(json!(v)),
+            Some(one) => *one = json!([one.clone(), v]),
+            None => {
+                map.insert(name, json!(v));
+            }
+        }
+    }
+    if !map.is_empty() {
+        value.insert("headers".into(), serde_json::Value::Object(map));
+    }
+    Ok(())
 }
 
 /// The request's host name, lower case, without port or trailing dot.
@@ -863,5 +894,64 @@ impl Explanation {
             let _ = writeln!(out, "note: {note}");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testfile::{Scheme, StreamProtocol};
+
+    #[test]
+    fn a_request_line_is_a_method_and_url_or_the_url_alone() {
+        let r =
+            parse_request("post https://a.example.com/x?y=1", &[], None, None).expect("a request");
+        assert_eq!(r.method(), "POST");
+        assert!(matches!(r.target(), RequestTarget::Http(u) if u.scheme() == Scheme::Https));
+        let r = parse_request(
+            "http://a.example.com/",
+            &["X-A: 1".into(), "x-a: 2".into()],
+            None,
+            None,
+        )
+        .expect("a request");
+        assert_eq!(r.method(), "GET");
+        let values = r.headers().get("x-a").map(|v| v.values().to_vec());
+        assert_eq!(values, Some(vec!["1".to_owned(), "2".to_owned()]));
+    }
+
+    #[test]
+    fn grpc_tls_tcp_and_udp_requests_have_their_own_forms() {
+        let r = parse_request("grpc://g.example.com:8080/pkg.Svc/Echo", &[], None, None)
+            .expect("a call");
+        assert!(matches!(r.target(), RequestTarget::Grpc(c) if c.path() == "/pkg.Svc/Echo"));
+        assert_eq!(r.port(), 8080);
+        let r = parse_request("tls://db.example.com:443", &[], None, None).expect("TLS");
+        assert!(
+            matches!(r.target(), RequestTarget::Tls { sni, port: 443 } if sni == "db.example.com")
+        );
+        let r = parse_request("tcp://:5000", &[], None, None).expect("TCP");
+        assert!(matches!(
+            r.target(),
+            RequestTarget::Stream {
+                port: 5000,
+                protocol: StreamProtocol::Tcp
+            }
+        ));
+        let r = parse_request("udp://:53", &[], None, None).expect("UDP");
+        assert!(matches!(
+            r.target(),
+            RequestTarget::Stream {
+                port: 53,
+                protocol: StreamProtocol::Udp
+            }
+        ));
+    }
+
+    #[test]
+    fn a_malformed_request_or_header_is_an_error() {
+        assert!(parse_request("ftp://a/", &[], None, None).is_err());
+        assert!(parse_request("http://a/", &["no-colon".into()], None, None).is_err());
+        assert!(parse_request("tcp://:http", &[], None, None).is_err());
     }
 }

@@ -124,7 +124,8 @@ enum Command {
         gwcheck route examples/manifests/ --gateway infra/edge 'GET http://shop.store.example.com/cart'\n  \
         gwcheck route m.yaml --gateway infra/edge 'https://api.example.com/v1?x=1' -H 'x-canary: yes'\n  \
         gwcheck route m.yaml --gateway infra/edge tls://db.example.com:443 -o json\n\n\
-        The request is `[METHOD] URL`, `tls://SNI:PORT`, `tcp://:PORT` or `udp://:PORT`.")]
+        The request is `[METHOD] URL`, `grpc://HOST[:PORT]/SERVICE/METHOD` (`--sni` for TLS), \
+        `tls://SNI:PORT`, `tcp://:PORT` or `udp://:PORT`.")]
     Route(RouteArgs),
     /// Run route test files (format v1.1): status and requests, steps included.
     #[command(after_help = "Examples:\n  \
