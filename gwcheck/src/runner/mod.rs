@@ -5,7 +5,7 @@
 //!
 //! # How a file runs
 //!
-//! 1. The file and its manifests are read ([`TestFile::load`]); the class and
+//! 1. The file and its manifests are read ([`TestFile::load`](crate::testfile::TestFile::load)); the class and
 //!    controller placeholders are replaced by the names the runner acts as
 //!    ([`RunConfig`]).
 //! 2. Every object is loaded in read order (`manifests` files in the order
