@@ -175,29 +175,6 @@ pub struct AttachedRoute {
     pub rules: Vec<RuleRouting>,
 }
 
-impl AttachedRoute {
-    /// An attachment of `route` that serves every host and has no rules yet;
-    /// namespace and name come from the route's metadata (`default` when the
-    /// namespace is absent).
-    #[must_use]
-    pub fn new(route: RouteObject) -> Self {
-        let meta = route.metadata();
-        let namespace = meta
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_owned());
-        let name = meta.name.clone().unwrap_or_default();
-        Self {
-            route,
-            namespace,
-            name,
-            created: None,
-            hostnames: None,
-            rules: Vec::new(),
-        }
-    }
-}
-
 /// How one rule of an attached route resolved.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

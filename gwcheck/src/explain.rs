@@ -30,7 +30,7 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use gateway_match::Router;
-use gateway_match::decision::Action;
+use gateway_match::decision::{Action, HeaderEdit};
 use gateway_match::host::host_matches;
 use gateway_match::path::segment_prefix_match;
 use gateway_types::grpc_route::GrpcRouteMatch;
@@ -807,13 +807,15 @@ pub fn explain(report: &Report, gateway: &NamespacedName, request: &Request) -> 
                 tls_sni: up.tls_sni.clone(),
             });
         }
-        let edits = &decision.response;
-        out.response_edits
-            .extend(edits.remove.iter().map(|n| format!("remove {n}")));
-        out.response_edits
-            .extend(edits.set.iter().map(|(n, v)| format!("set {n}: {v}")));
-        out.response_edits
-            .extend(edits.add.iter().map(|(n, v)| format!("add {n}: {v}")));
+        for edit in &decision.response.edits {
+            let text = |v: &http::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+            out.response_edits.push(match edit {
+                HeaderEdit::Set(name, value) => format!("set {name}: {}", text(value)),
+                HeaderEdit::Add(name, value) => format!("add {name}: {}", text(value)),
+                HeaderEdit::Remove(name) => format!("remove {name}"),
+                other => format!("{other:?}"),
+            });
+        }
         out.mirrors.extend(
             decision
                 .mirrors

@@ -524,7 +524,7 @@ fn found_of(decision: &Decision) -> Found {
         Action::Forward { backend } => {
             let shares = shares(&decision.backends);
             if shares.is_empty() {
-                Found::Split(vec![backend.clone()])
+                Found::Split(vec![backend.as_ref().clone()])
             } else {
                 Found::Split(shares)
             }
