@@ -313,3 +313,42 @@ pub fn describe_all(snapshot: &Snapshot, report: &Report) -> Vec<Described> {
     all.sort_by_key(|d| !d.problem);
     all
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_is_a_positive_condition_not_true_or_a_negative_one_true() {
+        assert!(!is_problem(&Condition::new(
+            "Accepted", true, "Accepted", ""
+        )));
+        assert!(is_problem(&Condition::new(
+            "Accepted",
+            false,
+            "NotAllowedByListeners",
+            ""
+        )));
+        assert!(is_problem(&Condition::new(
+            "Conflicted",
+            true,
+            "HostnameConflict",
+            ""
+        )));
+        assert!(!is_problem(&Condition::new(
+            "Conflicted",
+            false,
+            "NoConflicts",
+            ""
+        )));
+        assert!(is_problem(&Condition::new(
+            "PartiallyInvalid",
+            true,
+            "UnsupportedValue",
+            ""
+        )));
+        let mut unknown = Condition::new("Programmed", true, "Pending", "");
+        unknown.status = "Unknown".to_owned();
+        assert!(is_problem(&unknown));
+    }
+}

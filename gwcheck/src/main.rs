@@ -39,7 +39,7 @@ struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ColorChoice {
-    /// Colour when standard output is a terminal.
+    /// Colour when standard output is a terminal (and NO_COLOR is not set).
     Auto,
     /// Always colour.
     Always,
@@ -50,7 +50,11 @@ enum ColorChoice {
 impl ColorChoice {
     fn enabled(self) -> bool {
         match self {
-            Self::Auto => std::io::stdout().is_terminal(),
+            // https://no-color.org: a non-empty NO_COLOR turns colour off.
+            Self::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
             Self::Always => true,
             Self::Never => false,
         }
