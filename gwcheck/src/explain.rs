@@ -547,7 +547,9 @@ fn candidates(
     let (path, query) = match request.target() {
         RequestTarget::Http(url) => (url.path().to_owned(), url.query().unwrap_or("").to_owned()),
         RequestTarget::Grpc(call) => (call.path(), String::new()),
-        _ => return Vec::new(),
+        RequestTarget::Tls { .. } | RequestTarget::Stream { .. } => {
+            return stream_candidates(listener, request);
+        }
     };
     let grpc = matches!(request.target(), RequestTarget::Grpc(_));
     let mut out = Vec::new();
@@ -659,6 +661,83 @@ fn candidates(
         }
     }
     // Matching candidates first, by precedence; then the others in route order.
+    out.sort_by(|a, b| match (&a.1, &b.1) {
+        (Some(x), Some(y)) => y.cmp(x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    });
+    out
+}
+
+/// A rank from the route alone (hostname, age, name): what orders stream
+/// routes.
+fn route_rank(attached: &AttachedRoute, host: usize) -> Rank {
+    Rank {
+        host,
+        path_kind: 0,
+        path_len: 0,
+        method: 0,
+        headers: 0,
+        queries: 0,
+        age: std::cmp::Reverse(attached.created.unwrap_or(i64::MAX)),
+        name: std::cmp::Reverse(format!("{}/{}", attached.namespace, attached.name)),
+        rule: std::cmp::Reverse(0),
+        match_index: std::cmp::Reverse(0),
+    }
+}
+
+/// The TLS, TCP or UDP routes on a listener as candidates: a TLSRoute
+/// matches on the server name, a TCPRoute or UDPRoute takes every stream.
+fn stream_candidates(
+    listener: &ListenerRouting,
+    request: &Request,
+) -> Vec<(Candidate, Option<Rank>, RuleKey)> {
+    let (kind, server_name) = match request.target() {
+        RequestTarget::Tls { sni, .. } => (
+            "TLSRoute",
+            Some(sni.trim_end_matches('.').to_ascii_lowercase()),
+        ),
+        RequestTarget::Stream { protocol, .. } => match protocol {
+            crate::testfile::StreamProtocol::Tcp => ("TCPRoute", None),
+            crate::testfile::StreamProtocol::Udp => ("UDPRoute", None),
+        },
+        RequestTarget::Http(_) | RequestTarget::Grpc(_) => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for attached in listener.routes.iter().filter(|a| a.route.kind() == kind) {
+        let fit = match &server_name {
+            Some(name) => host_fit(attached, name),
+            None => Ok(0),
+        };
+        let conditions = match &attached.hostnames {
+            Some(names) if server_name.is_some() => format!("hostnames {}", names.join(", ")),
+            _ => "every stream".to_owned(),
+        };
+        let (verdict, rank) = match fit {
+            Ok(host) => (
+                Verdict::Outranked(String::new()),
+                Some(route_rank(attached, host)),
+            ),
+            Err(why) => (Verdict::NoMatch(why), None),
+        };
+        out.push((
+            Candidate {
+                route: format!("{kind} {}/{}", attached.namespace, attached.name),
+                rule: 0,
+                match_index: 0,
+                conditions,
+                verdict,
+            },
+            rank,
+            (
+                kind.to_owned(),
+                attached.namespace.clone(),
+                attached.name.clone(),
+                0,
+            ),
+        ));
+    }
     out.sort_by(|a, b| match (&a.1, &b.1) {
         (Some(x), Some(y)) => y.cmp(x),
         (Some(_), None) => Ordering::Less,

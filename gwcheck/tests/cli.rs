@@ -443,3 +443,35 @@ fn test_reads_a_test_file_from_standard_input() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).contains("FromStdin"), "{}", stdout(&out));
 }
+
+#[test]
+fn route_explains_a_tls_stream_by_its_server_name() {
+    let file = fixture("tls/manifests.yaml");
+    let out = gwcheck([
+        "route",
+        path(&file),
+        "--gateway",
+        "ns/gw",
+        "tls://db.example.com:443",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(text.contains("=> backend ns/db:5432"), "{text}");
+    assert!(text.contains("* TLSRoute ns/db"), "{text}");
+    assert!(
+        text.contains("- TLSRoute ns/wild rules[0] matches[0] (hostnames *.example.com): matches, but a route with a more specific hostname has precedence"),
+        "{text}"
+    );
+    let out = gwcheck([
+        "route",
+        path(&file),
+        "--gateway",
+        "ns/gw",
+        "tls://x.other.org:443",
+    ]);
+    assert!(
+        stdout(&out).contains("=> rejected (no route matched)"),
+        "{}",
+        stdout(&out)
+    );
+}
