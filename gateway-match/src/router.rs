@@ -384,10 +384,10 @@ impl Router {
     /// [`NoRoute`] says why no rule applies and which status to answer.
     pub fn try_route_input(&self, input: &Input<'_>) -> Result<Match<'_>, NoRoute> {
         let inner = &*self.inner;
-        let ports = inner.port(input.port).ok_or(NoRoute::NoListener)?;
         let mut host_buf = [0u8; 272];
         let host =
             normalize_host(lower_in(input.host, &mut host_buf)).map_err(NoRoute::InvalidHost)?;
+        let ports = inner.port(input.port).ok_or(NoRoute::NoListener)?;
         let listener = match input.scheme {
             Scheme::Http => *ports.http.best(&host).ok_or(NoRoute::NoListener)?,
             Scheme::Https => {
