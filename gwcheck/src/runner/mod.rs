@@ -22,6 +22,29 @@
 //!    deletes objects, validates again, and checks its own `expect` and
 //!    `requests`.
 //!
+//! # Requests
+//!
+//! The request goes to the named Gateway's routing view. Its listener is the
+//! one whose protocol fits the request (`http:` HTTP, `https:` HTTPS, gRPC
+//! HTTP or, with `sni`, HTTPS; `sni` + `port` TLS; `port` + `protocol` TCP
+//! or UDP), on the request's port, whose hostname matches the TLS server name
+//! (HTTPS, TLS) or the host (HTTP): an exact hostname before the longest
+//! wildcard, before none. The request is **rejected** when the Gateway has
+//! no routing view, when no listener of that protocol is on the port, when
+//! a server name fits no listener, when the listener chosen is not ready,
+//! and, for TLS, TCP and UDP, when no route matches or no backend of the
+//! route is valid. An HTTP request whose host fits no listener still goes to
+//! the router, which answers it (404).
+//!
+//! HTTP and gRPC requests are decided by [`gateway_match::Router::decide`].
+//! A forward is compared as the winning rule's whole split (backends of
+//! weight above zero; an invalid backend's share answers 500): `backend`
+//! wants every share on that Service, `backends` compares the normalised
+//! weights of the valid backends. Response expectations apply the
+//! decision's response edits to `backendResponse.headers` (to no headers
+//! when the Gateway answers itself). A redirect location matches with or
+//! without the scheme's default port.
+//!
 //! # Counting
 //!
 //! A status expectation is one condition (of a GatewayClass, Gateway,
