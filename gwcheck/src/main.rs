@@ -353,19 +353,30 @@ fn print_structured(value: &serde_json::Value, output: Output) -> u8 {
     }
 }
 
+/// Where the lint pass prints its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Print {
+    /// On standard output, the report itself.
+    Stdout,
+    /// On standard error, beside output of another kind.
+    Stderr,
+    /// Only what would be rejected, on standard error.
+    ErrorsToStderr,
+}
+
 /// What the lint pass leaves for the commands after it.
 struct Linted {
     snapshot: gateway_validate::Snapshot,
     report: gateway_validate::Report,
     /// 1 when something would be rejected.
     code: u8,
-    /// Lines printed.
+    /// Lines printed on standard output.
     printed: usize,
 }
 
-/// Loads and validates, printing every load problem and finding when
-/// `print`; the exit status so far is 1 when something would be rejected.
-fn lint_pass(paths: &[PathBuf], args: &ManifestArgs, print: bool) -> Result<Linted, u8> {
+/// Loads and validates, printing every load problem and finding; the exit
+/// status so far is 1 when something would be rejected.
+fn lint_pass(paths: &[PathBuf], args: &ManifestArgs, print: Print) -> Result<Linted, u8> {
     let (loaded, snapshot, report) =
         match gwcheck::manifests::load_and_validate(paths, &args.options()) {
             Ok(done) => done,
@@ -374,24 +385,39 @@ fn lint_pass(paths: &[PathBuf], args: &ManifestArgs, print: bool) -> Result<Lint
                 return Err(EXIT_USAGE);
             }
         };
-    let out = &mut std::io::stdout().lock();
-    let mut printed = 0;
-    if print {
-        printed = loaded.errors.len() + loaded.warnings.len() + report.findings().len();
-        for error in &loaded.errors {
-            let _ = writeln!(out, "{}", gwcheck::manifests::load_line(error));
+    let mut lines: Vec<String> = Vec::new();
+    lines.extend(loaded.errors.iter().map(gwcheck::manifests::load_line));
+    lines.extend(loaded.warnings.iter().map(gwcheck::manifests::load_line));
+    lines.extend(
+        report
+            .findings()
+            .iter()
+            .map(|f| gwcheck::manifests::finding_line(f, &snapshot)),
+    );
+    let printed = match print {
+        Print::Stdout => {
+            let out = &mut std::io::stdout().lock();
+            for line in &lines {
+                let _ = writeln!(out, "{line}");
+            }
+            lines.len()
         }
-        for warning in &loaded.warnings {
-            let _ = writeln!(out, "{}", gwcheck::manifests::load_line(warning));
+        Print::Stderr => {
+            for line in &lines {
+                eprintln!("{line}");
+            }
+            0
         }
-        for finding in report.findings() {
-            let _ = writeln!(
-                out,
-                "{}",
-                gwcheck::manifests::finding_line(finding, &snapshot)
-            );
+        Print::ErrorsToStderr => {
+            for error in &loaded.errors {
+                eprintln!("{}", gwcheck::manifests::load_line(error));
+            }
+            for finding in report.findings().iter().filter(|f| f.is_error()) {
+                eprintln!("{}", gwcheck::manifests::finding_line(finding, &snapshot));
+            }
+            0
         }
-    }
+    };
     let rejected = !loaded.errors.is_empty() || !report.rejected().is_empty();
     Ok(Linted {
         snapshot,
@@ -402,7 +428,7 @@ fn lint_pass(paths: &[PathBuf], args: &ManifestArgs, print: bool) -> Result<Lint
 }
 
 fn lint(args: &LintArgs) -> u8 {
-    match lint_pass(&args.paths, &args.manifests, true) {
+    match lint_pass(&args.paths, &args.manifests, Print::Stdout) {
         Ok(Linted {
             snapshot,
             report,
@@ -429,7 +455,15 @@ fn status(args: &StatusArgs, color: bool) -> u8 {
         report,
         mut code,
         printed,
-    } = match lint_pass(&args.paths, &args.manifests, !structured) {
+    } = match lint_pass(
+        &args.paths,
+        &args.manifests,
+        if structured {
+            Print::Stderr
+        } else {
+            Print::Stdout
+        },
+    ) {
         Ok(done) => done,
         Err(code) => return code,
     };
@@ -491,10 +525,11 @@ fn route(args: &RouteArgs) -> u8 {
         }
     };
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let Linted { report, code, .. } = match lint_pass(&paths, &args.manifests, false) {
-        Ok(done) => done,
-        Err(code) => return code,
-    };
+    let Linted { report, code, .. } =
+        match lint_pass(&paths, &args.manifests, Print::ErrorsToStderr) {
+            Ok(done) => done,
+            Err(code) => return code,
+        };
     if report
         .gateway_status(&gateway.namespace, &gateway.name)
         .is_none()
@@ -504,7 +539,7 @@ fn route(args: &RouteArgs) -> u8 {
         return EXIT_USAGE;
     }
     if code != EXIT_OK {
-        eprintln!("gwcheck: some objects would be rejected and take no part; see gwcheck lint");
+        eprintln!("gwcheck: the objects rejected above take no part in routing");
     }
     let explanation = gwcheck::explain::explain(&report, &gateway, &request);
     if args.output == Output::Text {
