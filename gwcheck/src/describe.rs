@@ -9,14 +9,27 @@ use gateway_validate::{Report, Snapshot};
 use serde_json::{Value, json};
 
 /// Condition types where `True` is bad news.
-const NEGATIVE_CONDITIONS: [&str; 2] = ["Conflicted", "PartiallyInvalid"];
+const NEGATIVE_CONDITIONS: [&str; 3] = ["Conflicted", "PartiallyInvalid", "OverlappingTLSConfig"];
 
 /// Whether a condition reports a problem: a positive condition that is not
-/// `True`, or a negative one (`Conflicted`, `PartiallyInvalid`) that is.
+/// `True`, or a negative one (`Conflicted`, `PartiallyInvalid`,
+/// `OverlappingTLSConfig`) that is.
 #[must_use]
 pub fn is_problem(condition: &Condition) -> bool {
     let negative = NEGATIVE_CONDITIONS.contains(&condition.type_.as_str());
     (condition.status == "True") == negative
+}
+
+/// Whether a condition says its object is not fully accepted (what
+/// `--strict` fails on): `Accepted`, `ResolvedRefs` or `Programmed` not
+/// `True`, or `Conflicted` `True`.
+#[must_use]
+pub fn is_not_accepted(condition: &Condition) -> bool {
+    match condition.type_.as_str() {
+        "Accepted" | "ResolvedRefs" | "Programmed" => condition.status != "True",
+        "Conflicted" => condition.status == "True",
+        _ => false,
+    }
 }
 
 /// The status of one object, described.
@@ -220,10 +233,8 @@ pub fn describe(object: &Object, report: &Report) -> Option<Described> {
                 }
                 out.lines.push(head);
                 let conditions = conditions_of(listener);
-                if conditions.iter().any(is_problem) {
-                    out.problem = true;
-                    out.not_fully_accepted = true;
-                }
+                out.problem |= conditions.iter().any(is_problem);
+                out.not_fully_accepted |= conditions.iter().any(is_not_accepted);
                 condition_lines(&mut out.lines, "      ", &conditions);
             }
         }
@@ -283,10 +294,8 @@ pub fn describe(object: &Object, report: &Report) -> Option<Described> {
                 }
                 out.lines.push(head);
                 let conditions = conditions_of(entry);
-                if conditions.iter().any(is_problem) {
-                    out.problem = true;
-                    out.not_fully_accepted |= is_route;
-                }
+                out.problem |= conditions.iter().any(is_problem);
+                out.not_fully_accepted |= is_route && conditions.iter().any(is_not_accepted);
                 condition_lines(&mut out.lines, "      ", &conditions);
             }
         }
@@ -350,5 +359,9 @@ mod tests {
         let mut unknown = Condition::new("Programmed", true, "Pending", "");
         unknown.status = "Unknown".to_owned();
         assert!(is_problem(&unknown));
+        assert!(is_not_accepted(&unknown));
+        let overlap = Condition::new("OverlappingTLSConfig", true, "OverlappingHostnames", "");
+        assert!(is_problem(&overlap));
+        assert!(!is_not_accepted(&overlap), "a warning, not a refusal");
     }
 }

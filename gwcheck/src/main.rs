@@ -160,10 +160,12 @@ enum Output {
 /// Options of the commands that read manifests.
 #[derive(Debug, Args)]
 struct ManifestArgs {
-    /// Act only for GatewayClasses of this controller.
+    /// Act only for GatewayClasses of this controller; it also replaces
+    /// {GATEWAY_CONTROLLER_NAME} in the manifests.
     #[arg(long, value_name = "NAME")]
     controller_name: Option<String>,
-    /// Treat this GatewayClass as present and accepted even without an object.
+    /// Treat this GatewayClass as present and accepted even without an
+    /// object; it also replaces {GATEWAY_CLASS_NAME} in the manifests.
     #[arg(long, value_name = "NAME")]
     gateway_class: Option<String>,
     /// The release channel objects are checked against.

@@ -28,15 +28,74 @@ pub enum InputError {
 /// per line. Documents that do not parse are not errors here; they are in
 /// [`Loaded::errors`].
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
+    load_substituted(paths, &[])
+}
+
+/// The manifest files of a folder, recursively, in sorted order.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let io = |err: std::io::Error| InputError::Io(format!("{}: cannot read: {err}", dir.display()));
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            walk(&path, &mut found)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            found.push(path);
+        }
+    }
+    found.sort();
+    files.extend(found);
+    Ok(())
+}
+
+/// Like [`load`], with `(placeholder, value)` replacements made in the text
+/// before it is loaded: `--gateway-class` and `--controller-name` replace
+/// `{GATEWAY_CLASS_NAME}` and `{GATEWAY_CONTROLLER_NAME}`, as the route test
+/// runner does, so upstream conformance manifests can be checked as they are.
+///
+/// # Errors
+///
+/// As [`load`].
+pub fn load_substituted(
+    paths: &[PathBuf],
+    substitutions: &[(&str, &str)],
+) -> Result<Loaded, InputError> {
     let loader = Loader::new();
     let mut loaded = Loaded::default();
+    let substitute = |bytes: Vec<u8>| -> Vec<u8> {
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                for (from, to) in substitutions {
+                    text = text.replace(from, to);
+                }
+                text.into_bytes()
+            }
+            Err(err) => err.into_bytes(),
+        }
+    };
     for path in paths {
         if path.as_os_str() == "-" {
             let mut text = Vec::new();
             std::io::stdin().read_to_end(&mut text)?;
-            loaded.merge(loader.load_bytes("-", &text));
-        } else {
+            loaded.merge(loader.load_bytes("-", &substitute(text)));
+        } else if substitutions.is_empty() {
             loaded.merge(loader.load_paths([path]));
+        } else {
+            let mut files = Vec::new();
+            if path.is_dir() {
+                walk(path, &mut files)?;
+            } else {
+                files.push(path.clone());
+            }
+            for file in files {
+                let bytes = std::fs::read(&file).map_err(|err| {
+                    InputError::Io(format!("{}: cannot read: {err}", file.display()))
+                })?;
+                loaded.merge(loader.load_bytes(&file.display().to_string(), &substitute(bytes)));
+            }
         }
     }
     let io: Vec<String> = loaded
@@ -127,7 +186,8 @@ pub fn finding_line(finding: &Finding, snapshot: &Snapshot) -> String {
 }
 
 /// Loads the paths and validates them: the loaded objects, the snapshot and
-/// the report.
+/// the report. The options' assumed class and controller name replace the
+/// conformance placeholders (see [`load_substituted`]).
 ///
 /// # Errors
 ///
@@ -136,7 +196,17 @@ pub fn load_and_validate(
     paths: &[PathBuf],
     options: &gateway_validate::Options,
 ) -> Result<(Loaded, Snapshot, Report), InputError> {
-    let loaded = load(paths)?;
+    let mut substitutions = Vec::new();
+    if let Some(class) = options.assumed_gateway_class() {
+        substitutions.push((crate::testfile::GATEWAY_CLASS_NAME_PLACEHOLDER, class));
+    }
+    if let Some(controller) = options.controller() {
+        substitutions.push((
+            crate::testfile::GATEWAY_CONTROLLER_NAME_PLACEHOLDER,
+            controller,
+        ));
+    }
+    let loaded = load_substituted(paths, &substitutions)?;
     let snapshot = Snapshot::from_loaded(&loaded);
     let report = gateway_validate::validate(&snapshot, options);
     Ok((loaded, snapshot, report))

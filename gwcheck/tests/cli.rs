@@ -475,3 +475,21 @@ fn route_explains_a_tls_stream_by_its_server_name() {
         stdout(&out)
     );
 }
+
+#[test]
+fn gateway_class_replaces_the_conformance_placeholder_in_manifests() {
+    let manifests = "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n\
+                     metadata: {name: gw, namespace: ns}\n\
+                     spec:\n  gatewayClassName: \"{GATEWAY_CLASS_NAME}\"\n  \
+                     listeners: [{name: http, protocol: HTTP, port: 80}]\n";
+    let out = gwcheck_stdin(
+        &["status", "--gateway-class", "acting", "-o", "json", "-"],
+        manifests,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let gateway = &list["items"][0];
+    assert_eq!(gateway["spec"]["gatewayClassName"], "acting");
+    assert_eq!(gateway["status"]["conditions"][0]["type"], "Accepted");
+    assert_eq!(gateway["status"]["conditions"][0]["status"], "True");
+}
