@@ -121,26 +121,29 @@ fn missing_required_field_names_the_field() {
 #[test]
 fn unknown_field_is_a_warning_with_path_and_position_and_the_object_loads() {
     let src = "\
-apiVersion: v1
-kind: ConfigMap
+apiVersion: gateway.networking.k8s.io/v1
+kind: ReferenceGrant
 metadata:
-  name: settings
+  name: grant
   namespace: apps
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: web}]
+  to: [{group: '', kind: Service}]
 notAFieldOfAnyKind: 1
 ";
     let loaded = load(src);
     assert!(loaded.is_ok(), "{:#?}", loaded.errors);
-    assert_eq!(names(&loaded), ["settings"]);
+    assert_eq!(names(&loaded), ["grant"]);
     assert_eq!(loaded.warnings.len(), 1, "{:#?}", loaded.warnings);
     let w = &loaded.warnings[0];
     assert!(
         matches!(w.kind(), LoadErrorKind::UnknownField { field } if field == "notAFieldOfAnyKind")
     );
     assert_eq!(w.field_path(), Some("notAFieldOfAnyKind"));
-    assert_eq!(position(w), (6, 1));
+    assert_eq!(position(w), (9, 1));
     assert_eq!(
         w.to_string(),
-        "test.yaml:6:1: ConfigMap apps/settings: notAFieldOfAnyKind: unknown field \
+        "test.yaml:9:1: ReferenceGrant apps/grant: notAFieldOfAnyKind: unknown field \
          `notAFieldOfAnyKind` is ignored; check its spelling, indentation and apiVersion"
     );
 }
@@ -169,8 +172,9 @@ spec:
 
 #[test]
 fn non_strict_loader_drops_unknown_fields_silently() {
-    let src = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nnotAFieldOfAnyKind: 1\n";
+    let src = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: c}\nspec: {}\nnotAFieldOfAnyKind: 1\n";
     let loaded = Loader::new().strict(false).load_str("x", src);
+    assert_eq!(load(src).warnings.len(), 1);
     assert!(loaded.is_ok());
     assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
     assert_eq!(names(&loaded), ["c"]);
