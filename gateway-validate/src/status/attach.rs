@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use gateway_types::routing::{ResolvedBackend, RuleRouting};
+use gateway_types::routing::RuleRouting;
 use gateway_types::shared::{GROUP, RouteParentStatus, RouteStatus};
 
 use super::gateway::GatewayState;
@@ -26,7 +26,7 @@ use super::listener_set::SetState;
 use super::policy::PolicyIndex;
 use super::refs::{RefError, resolve_backend};
 use super::routes::{ExtraRef, Kind, Route};
-use super::world::{NsName, World, diagnostic};
+use super::world::{NsMap, NsName, World, diagnostic};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 use crate::finding::Finding;
@@ -54,37 +54,38 @@ struct ParentEval {
 /// with no parent we own).
 pub(super) type ResolvedRules = Vec<Option<Vec<RuleRouting>>>;
 
-/// Which Gateways (with their controller names) send traffic to each Service.
-pub(super) type ServiceUsers = HashMap<NsName, BTreeMap<NsName, String>>;
+/// Which Gateways (with their controller names) send traffic to each Service
+/// that a BackendTLSPolicy targets.
+pub(super) type ServiceUsers = NsMap<BTreeMap<NsName, String>>;
 
 /// Evaluates every route against our Gateways and ListenerSets: writes
 /// `status.parents` into `out`, records attachments on the listeners, and
 /// returns the resolved rules per route and the Services each Gateway uses.
 #[allow(clippy::too_many_arguments)] // one pass over shared indices; a struct would only rename them
 pub(super) fn run(
-    world: &World,
+    world: &World<'_>,
     policies: &PolicyIndex,
     gateways: &mut [GatewayState],
     sets: &[SetState],
-    gw_index: &HashMap<NsName, usize>,
-    set_index: &HashMap<NsName, usize>,
+    gw_index: &NsMap<usize>,
+    set_index: &NsMap<usize>,
     findings: &mut Vec<Finding>,
     out: &mut BTreeMap<Key, RouteStatus>,
 ) -> (ResolvedRules, ServiceUsers) {
     let mut evals = Vec::new();
     for (ri, r) in world.routes.iter().enumerate() {
-        for (pi, pr) in r.parent_refs.iter().enumerate() {
+        for (pi, pr) in r.parent_refs().iter().enumerate() {
             let ns = pr.namespace.as_deref().unwrap_or(&r.ns);
-            let key = (ns.to_owned(), pr.name.clone());
             let (group, kind) = (pr.group_or_default(), pr.kind_or_default());
             if group != GROUP {
                 continue;
             }
-            let (gateway, candidates): (usize, Result<Vec<usize>, RefError>) = match kind {
-                "Gateway" => {
-                    let Some(&gi) = gw_index.get(&key) else {
-                        if !world.gateway_keys.contains(&key) {
-                            findings.push(diagnostic(
+            let (gateway, candidates): (usize, Result<std::ops::Range<usize>, RefError>) =
+                match kind {
+                    "Gateway" => {
+                        let Some(&gi) = gw_index.get(ns, &pr.name) else {
+                            if !world.gateway_keys.contains(ns, &pr.name) {
+                                findings.push(diagnostic(
                                 r.kind.as_str(),
                                 Some(&r.ns),
                                 &r.name,
@@ -93,30 +94,30 @@ pub(super) fn run(
                                 "status.route.parent-not-found",
                                 format!("Gateway {ns}/{} does not exist; this parentRef attaches to nothing", pr.name),
                             ));
-                        }
-                        continue;
-                    };
-                    (gi, Ok((0..gateways[gi].own).collect()))
-                }
-                "ListenerSet" => {
-                    let Some(&si) = set_index.get(&key) else {
-                        continue;
-                    };
-                    let s = &sets[si];
-                    let c = match &s.detached {
-                        Some(_) => Err((
-                            Reason::NoMatchingParent,
-                            format!(
-                                "ListenerSet {ns}/{} is not attached to its Gateway",
-                                pr.name
-                            ),
-                        )),
-                        None => Ok(s.range.clone().collect()),
-                    };
-                    (s.gateway, c)
-                }
-                _ => continue,
-            };
+                            }
+                            continue;
+                        };
+                        (gi, Ok(0..gateways[gi].own))
+                    }
+                    "ListenerSet" => {
+                        let Some(&si) = set_index.get(ns, &pr.name) else {
+                            continue;
+                        };
+                        let s = &sets[si];
+                        let c = match &s.detached {
+                            Some(_) => Err((
+                                Reason::NoMatchingParent,
+                                format!(
+                                    "ListenerSet {ns}/{} is not attached to its Gateway",
+                                    pr.name
+                                ),
+                            )),
+                            None => Ok(s.range.clone()),
+                        };
+                        (s.gateway, c)
+                    }
+                    _ => continue,
+                };
             let verdict = candidates.and_then(|c| evaluate(world, r, &gateways[gateway], c, pr));
             evals.push(ParentEval {
                 route: ri,
@@ -126,10 +127,10 @@ pub(super) fn run(
             });
         }
     }
-    settle_route_type_conflicts(world, &mut evals);
+    settle_route_type_conflicts(world, gateways, &mut evals);
 
     let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
-    let mut users: ServiceUsers = HashMap::new();
+    let mut users = ServiceUsers::default();
     let mut i = 0;
     while i < evals.len() {
         let ri = evals[i].route;
@@ -140,21 +141,34 @@ pub(super) fn run(
         let r = &world.routes[ri];
         let (rules, refs) = resolve_rules(world, policies, r);
         let mut status = RouteStatus::default();
-        let mut used_by = BTreeMap::new();
-        for e in &evals[i..j] {
+        // Gateways this route sends traffic through, tracked only when some
+        // BackendTLSPolicy exists (their only use is policy ancestors).
+        let mut used_by = (!policies.is_empty()).then(BTreeMap::new);
+        for e in &mut evals[i..j] {
             let gw = &mut gateways[e.gateway];
-            let accepted = match &e.verdict {
-                Err(err) => Err(err.clone()),
+            let verdict = std::mem::replace(&mut e.verdict, Ok(Vec::new()));
+            let accepted = match verdict {
+                Err(err) => Err(err),
                 Ok(reach) => {
-                    let live: Vec<&Reach> = reach.iter().filter(|x| x.lost_to.is_none()).collect();
-                    if live.is_empty() {
-                        let winner = reach
-                            .iter()
-                            .find_map(|x| x.lost_to)
-                            .map(|w| &world.routes[w]);
+                    let winner = reach.iter().find_map(|x| x.lost_to);
+                    let mut any = false;
+                    for x in reach.into_iter().filter(|x| x.lost_to.is_none()) {
+                        any = true;
+                        let l = &mut gw.listeners[x.listener];
+                        if l.attached.last().map(|a| a.0) != Some(ri) {
+                            l.attached.push((ri, x.hostnames));
+                        }
+                    }
+                    if any {
+                        if let Some(used) = &mut used_by {
+                            used.insert((gw.ns.clone(), gw.name.clone()), gw.controller.clone());
+                        }
+                        Ok(())
+                    } else {
+                        let w = winner.map(|w| &world.routes[w]);
                         Err((
                             Reason::NotAllowedByListeners,
-                            match winner {
+                            match w {
                                 Some(w) => format!(
                                     "{} {}/{} is older and serves an intersecting hostname on every listener this parentRef reaches",
                                     w.kind.as_str(),
@@ -164,15 +178,6 @@ pub(super) fn run(
                                 None => "no listener accepts the route".to_owned(),
                             },
                         ))
-                    } else {
-                        for x in live {
-                            let l = &mut gw.listeners[x.listener];
-                            if l.attached.last().map(|a| a.0) != Some(ri) {
-                                l.attached.push((ri, x.hostnames.clone()));
-                            }
-                        }
-                        used_by.insert((gw.ns.clone(), gw.name.clone()), gw.controller.clone());
-                        Ok(())
                     }
                 }
             };
@@ -184,25 +189,29 @@ pub(super) fn run(
                 &refs,
             ));
         }
-        if !used_by.is_empty() {
+        if let Some(used) = used_by.filter(|u| !u.is_empty()) {
             for rule in &rules {
                 let targets = rule
                     .backends
                     .iter()
                     .chain(rule.mirrors.iter().map(|(_, b)| b));
                 for b in targets {
-                    note_use(&mut users, b, &used_by);
+                    note_use(
+                        &mut users,
+                        policies,
+                        &b.group,
+                        &b.kind,
+                        &b.namespace,
+                        &b.name,
+                        &used,
+                    );
                 }
             }
             for rule in &r.rules {
                 for x in &rule.extra {
-                    if let ExtraRef::Backend(b) = x
-                        && b.group.is_empty()
-                        && b.kind == "Service"
-                    {
-                        let ns = b.namespace.clone().unwrap_or_else(|| r.ns.clone());
-                        let entry = users.entry((ns, b.name.clone())).or_default();
-                        entry.extend(used_by.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    if let ExtraRef::Backend(b) = x {
+                        let ns = b.namespace.as_deref().unwrap_or(&r.ns);
+                        note_use(&mut users, policies, &b.group, &b.kind, ns, &b.name, &used);
                     }
                 }
             }
@@ -217,32 +226,60 @@ pub(super) fn run(
     (resolved, users)
 }
 
-fn note_use(users: &mut ServiceUsers, b: &ResolvedBackend, used_by: &BTreeMap<NsName, String>) {
-    if b.group.is_empty() && b.kind == "Service" {
-        let entry = users
-            .entry((b.namespace.clone(), b.name.clone()))
-            .or_default();
+fn note_use(
+    users: &mut ServiceUsers,
+    policies: &PolicyIndex,
+    group: &str,
+    kind: &str,
+    ns: &str,
+    name: &str,
+    used_by: &BTreeMap<NsName, String>,
+) {
+    if group.is_empty() && kind == "Service" && policies.targets(ns, name) {
+        let entry = users.entry(ns, name);
         entry.extend(used_by.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
 }
 
 /// Checks 1 to 4 of spec 4.1.6 for one parentRef.
 fn evaluate(
-    world: &World,
+    world: &World<'_>,
     r: &Route,
     gw: &GatewayState,
-    candidates: Vec<usize>,
+    candidates: std::ops::Range<usize>,
     pr: &gateway_types::shared::ParentReference,
 ) -> Result<Vec<Reach>, RefError> {
-    let narrowed: Vec<usize> = candidates
-        .into_iter()
-        .filter(|&i| {
-            let l = &gw.listeners[i];
-            pr.section_name.as_ref().is_none_or(|s| *s == l.name)
-                && pr.port.is_none_or(|p| p == l.port)
-        })
-        .collect();
-    if narrowed.is_empty() {
+    let (mut narrowed, mut allowed) = (false, false);
+    let mut reach = Vec::new();
+    for i in candidates {
+        let Some(l) = gw.listeners.get(i) else {
+            continue;
+        };
+        if !(pr.section_name.as_ref().is_none_or(|s| *s == l.name)
+            && pr.port.is_none_or(|p| p == l.port))
+        {
+            continue;
+        }
+        narrowed = true;
+        if !l.allows(world, r.kind, &r.ns) {
+            continue;
+        }
+        allowed = true;
+        let hostnames = if r.kind.has_hostnames() {
+            match effective(l.hostname.as_deref(), &r.hostnames) {
+                Some(h) => h,
+                None => continue,
+            }
+        } else {
+            None
+        };
+        reach.push(Reach {
+            listener: i,
+            hostnames,
+            lost_to: None,
+        });
+    }
+    if !narrowed {
         let what = match (&pr.section_name, pr.port) {
             (Some(s), Some(p)) => format!("no listener named {s:?} on port {p}"),
             (Some(s), None) => format!("no listener named {s:?}"),
@@ -251,11 +288,7 @@ fn evaluate(
         };
         return Err((Reason::NoMatchingParent, format!("the parent has {what}")));
     }
-    let allowed: Vec<usize> = narrowed
-        .into_iter()
-        .filter(|&i| gw.listeners[i].allows(world, r.kind, &r.ns))
-        .collect();
-    if allowed.is_empty() {
+    if !allowed {
         return Err((
             Reason::NotAllowedByListeners,
             format!(
@@ -265,21 +298,6 @@ fn evaluate(
             ),
         ));
     }
-    let reach: Vec<Reach> = allowed
-        .into_iter()
-        .filter_map(|i| {
-            let hostnames = if r.kind.has_hostnames() {
-                effective(gw.listeners[i].hostname.as_deref(), &r.hostnames)?
-            } else {
-                None
-            };
-            Some(Reach {
-                listener: i,
-                hostnames,
-                lost_to: None,
-            })
-        })
-        .collect();
     if reach.is_empty() {
         return Err((
             Reason::NoMatchingListenerHostname,
@@ -299,30 +317,46 @@ fn evaluate(
 /// hostnames intersect cannot both attach; the older (then the smaller
 /// `namespace/name`) wins. Routes are taken oldest first and each is checked
 /// against the winners of the other type so far, through a hostname index.
-fn settle_route_type_conflicts(world: &World, evals: &mut [ParentEval]) {
-    let mut per_listener: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
-    let mut kinds: HashMap<(usize, usize), (bool, bool)> = HashMap::new();
-    for (ei, e) in evals.iter().enumerate() {
-        let kind = world.routes[e.route].kind;
-        if !matches!(kind, Kind::Http | Kind::Grpc) {
-            continue;
-        }
+fn settle_route_type_conflicts(
+    world: &World<'_>,
+    gateways: &[GatewayState],
+    evals: &mut [ParentEval],
+) {
+    // First pass: which listeners have candidates of both types (bit 1:
+    // HTTPRoute, bit 2: GRPCRoute), without hashing.
+    let mut kinds: Vec<Vec<u8>> = gateways
+        .iter()
+        .map(|g| vec![0; g.listeners.len()])
+        .collect();
+    for e in evals.iter() {
+        let bit = match world.routes[e.route].kind {
+            Kind::Http => 1,
+            Kind::Grpc => 2,
+            _ => continue,
+        };
         let Ok(reach) = &e.verdict else { continue };
-        for (xi, x) in reach.iter().enumerate() {
-            let k = (e.gateway, x.listener);
-            per_listener.entry(k).or_default().push((ei, xi));
-            let seen = kinds.entry(k).or_default();
-            if kind == Kind::Http {
-                seen.0 = true;
-            } else {
-                seen.1 = true;
+        for x in reach {
+            if let Some(k) = kinds.get_mut(e.gateway).and_then(|g| g.get_mut(x.listener)) {
+                *k |= bit;
             }
         }
     }
-    for (k, mut cands) in per_listener {
-        if kinds.get(&k) != Some(&(true, true)) {
+    let mut per_listener: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for (ei, e) in evals.iter().enumerate() {
+        let Ok(reach) = &e.verdict else { continue };
+        if !matches!(world.routes[e.route].kind, Kind::Http | Kind::Grpc) {
             continue;
         }
+        for (xi, x) in reach.iter().enumerate() {
+            if kinds.get(e.gateway).and_then(|g| g.get(x.listener)) == Some(&3) {
+                per_listener
+                    .entry((e.gateway, x.listener))
+                    .or_default()
+                    .push((ei, xi));
+            }
+        }
+    }
+    for mut cands in per_listener.into_values() {
         cands.sort_by(|a, b| {
             let (ra, rb) = (
                 &world.routes[evals[a.0].route],
@@ -359,7 +393,7 @@ fn settle_route_type_conflicts(world: &World, evals: &mut [ParentEval]) {
 /// Resolves every reference of a route: the rules for the routing view and
 /// the route's `ResolvedRefs` verdict (the first failure in rule order).
 fn resolve_rules(
-    world: &World,
+    world: &World<'_>,
     policies: &PolicyIndex,
     r: &Route,
 ) -> (Vec<RuleRouting>, Option<RefError>) {
@@ -445,7 +479,7 @@ fn parent_status(
     }
     set_generation(&mut conditions, r.generation);
     let mut st = RouteParentStatus::default();
-    st.parent_ref = r.parent_refs[ref_index].clone();
+    st.parent_ref = r.parent_refs().get(ref_index).cloned().unwrap_or_default();
     st.controller_name = controller.to_owned();
     st.conditions = conditions;
     st

@@ -131,7 +131,7 @@ impl GatewayState {
 
 /// Evaluates Gateway `index` of the world, if we own it: Gateway-level
 /// settings and its own listeners (conflicts among them included).
-pub(super) fn evaluate(world: &World, classes: &Classes, index: usize) -> Option<GatewayState> {
+pub(super) fn evaluate(world: &World<'_>, classes: &Classes, index: usize) -> Option<GatewayState> {
     let g = &world.gateways[index];
     let class = classes.get(&g.obj.spec.gateway_class_name)?;
     let spec = &g.obj.spec;
@@ -152,9 +152,7 @@ pub(super) fn evaluate(world: &World, classes: &Classes, index: usize) -> Option
             .and_then(|i| i.parameters_ref.as_ref())
         && !(p.group.is_empty()
             && p.kind == "ConfigMap"
-            && world
-                .config_maps
-                .contains_key(&(g.ns.clone(), p.name.clone())))
+            && world.config_maps.contains(&g.ns, &p.name))
     {
         not_accepted = Some((
             Reason::InvalidParameters,

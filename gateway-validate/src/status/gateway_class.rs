@@ -66,7 +66,7 @@ impl Classes {
 
 /// Decides which classes we act for and writes their status.
 pub(super) fn evaluate(
-    world: &World,
+    world: &World<'_>,
     options: &Options,
     out: &mut BTreeMap<String, GatewayClassStatus>,
 ) -> Classes {
@@ -81,11 +81,9 @@ pub(super) fn evaluate(
             Some(p) => {
                 let found = p.group.is_empty()
                     && p.kind == "ConfigMap"
-                    && p.namespace.as_ref().is_some_and(|ns| {
-                        world
-                            .config_maps
-                            .contains_key(&(ns.clone(), p.name.clone()))
-                    });
+                    && p.namespace
+                        .as_ref()
+                        .is_some_and(|ns| world.config_maps.contains(ns, &p.name));
                 if found {
                     Ok(())
                 } else {

@@ -9,15 +9,13 @@
 //! Decision of this implementation: a ListenerSet that is not attached (not
 //! allowed, or its Gateway not accepted) reports no listener entries.
 
-use std::collections::HashMap;
-
 use gateway_types::gateway::FromNamespaces;
 use gateway_types::listener_set::ListenerSetStatus;
 use gateway_types::shared::GROUP;
 
 use super::gateway::GatewayState;
 use super::listeners::{self, Declarer, Owner};
-use super::world::{NsName, World, diagnostic};
+use super::world::{NsMap, World, diagnostic};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 use crate::finding::Finding;
@@ -39,20 +37,20 @@ pub(super) struct SetState {
 /// their Gateways' listeners, and settles conflicts. Returns the states and
 /// an index by `(namespace, name)`.
 pub(super) fn merge(
-    world: &World,
+    world: &World<'_>,
     gateways: &mut [GatewayState],
-    by_name: &HashMap<NsName, usize>,
+    by_name: &NsMap<usize>,
     findings: &mut Vec<Finding>,
-) -> (Vec<SetState>, HashMap<NsName, usize>) {
+) -> (Vec<SetState>, NsMap<usize>) {
     let mut sets = Vec::new();
     for (i, ls) in world.listener_sets.iter().enumerate() {
         let p = &ls.obj.spec.parent_ref;
-        let ns = p.namespace_or(&ls.ns).to_owned();
+        let ns = p.namespace_or(&ls.ns);
         if p.group_or_default() != GROUP || p.kind_or_default() != "Gateway" {
             continue;
         }
-        let Some(&gi) = by_name.get(&(ns.clone(), p.name.clone())) else {
-            if !world.gateway_keys.contains(&(ns.clone(), p.name.clone())) {
+        let Some(&gi) = by_name.get(ns, &p.name) else {
+            if !world.gateway_keys.contains(ns, &p.name) {
                 findings.push(diagnostic(
                     "ListenerSet",
                     Some(&ls.ns),
@@ -160,19 +158,16 @@ pub(super) fn merge(
             .filter(|(_, r)| gw.listeners[r.clone()].iter().any(|l| l.is_valid()))
             .count();
     }
-    let index = sets
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let ls = &world.listener_sets[s.world];
-            ((ls.ns.clone(), ls.name.clone()), i)
-        })
-        .collect();
+    let mut index = NsMap::default();
+    for (i, s) in sets.iter().enumerate() {
+        let ls = &world.listener_sets[s.world];
+        index.insert(&ls.ns, &ls.name, i);
+    }
     (sets, index)
 }
 
 /// The computed status of a ListenerSet.
-pub(super) fn status(world: &World, set: &SetState, gw: &GatewayState) -> ListenerSetStatus {
+pub(super) fn status(world: &World<'_>, set: &SetState, gw: &GatewayState) -> ListenerSetStatus {
     let ls = &world.listener_sets[set.world];
     let mut st = ListenerSetStatus::default();
     let mut conditions = match &set.detached {

@@ -133,7 +133,7 @@ impl ListenerState {
     }
 
     /// Whether routes of `kind` in namespace `ns` may attach (spec 3.5).
-    pub(super) fn allows(&self, world: &World, kind: Kind, ns: &str) -> bool {
+    pub(super) fn allows(&self, world: &World<'_>, kind: Kind, ns: &str) -> bool {
         self.kinds.contains(&kind)
             && match &self.namespaces {
                 Namespaces::Same(own) => own == ns,
@@ -240,7 +240,7 @@ pub(super) struct Declarer<'a> {
 /// `frontend` is the Gateway's `spec.tls.frontend`, which applies to HTTPS
 /// listeners by port, and `gateway_ns` the namespace its references start from.
 pub(super) fn evaluate(
-    world: &World,
+    world: &World<'_>,
     l: &Listener,
     by: &Declarer<'_>,
     frontend: Option<&FrontendTlsConfig>,

@@ -36,8 +36,6 @@ mod world;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use gateway_types::meta::Condition;
 
 pub use gateway_class::SUPPORTED_FEATURES;
@@ -92,11 +90,10 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
             }
         }
     }
-    let gw_index: HashMap<_, _> = gateways
-        .iter()
-        .enumerate()
-        .map(|(i, g)| ((g.ns.clone(), g.name.clone()), i))
-        .collect();
+    let mut gw_index = world::NsMap::default();
+    for (i, g) in gateways.iter().enumerate() {
+        gw_index.insert(&g.ns, &g.name, i);
+    }
     let (sets, set_index) =
         listener_set::merge(&world, &mut gateways, &gw_index, &mut report.findings);
 
@@ -115,7 +112,6 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
         report
             .gateways
             .insert((g.ns.clone(), g.name.clone()), g.status());
-        report.routing.push(routing::build(&world, g, &resolved));
     }
     for s in &sets {
         let ls = &world.listener_sets[s.world];
@@ -125,4 +121,5 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
         );
     }
     policy::write_status(&world, &policies, &users, &mut report.policies);
+    report.routing = routing::build_all(&world, &gateways, resolved);
 }

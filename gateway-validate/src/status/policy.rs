@@ -26,7 +26,7 @@ use gateway_types::routing::BackendTls;
 use gateway_types::shared::{GROUP, ParentReference, PolicyAncestorStatus, PolicyStatus};
 
 use super::refs::{RefError, check_ca_ref};
-use super::world::{NsName, World};
+use super::world::{NsMap, NsName, World};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 
@@ -46,12 +46,12 @@ struct Verdict {
 pub(super) struct PolicyIndex {
     verdicts: Vec<Verdict>,
     /// `(namespace, service)` → sectionName (`None`: whole Service) → winning policy.
-    by_target: HashMap<NsName, HashMap<Option<String>, usize>>,
+    by_target: NsMap<HashMap<Option<String>, usize>>,
 }
 
 impl PolicyIndex {
     /// Evaluates every policy of `world`.
-    pub(super) fn build(world: &World) -> Self {
+    pub(super) fn build(world: &World<'_>) -> Self {
         let mut idx = Self::default();
         let mut order: Vec<usize> = (0..world.policies.len()).collect();
         order.sort_by(|&a, &b| {
@@ -64,7 +64,7 @@ impl PolicyIndex {
             let Some((svc, section)) = idx.verdicts[i].target.clone() else {
                 continue;
             };
-            let slot = idx.by_target.entry(svc).or_default();
+            let slot = idx.by_target.entry(&svc.0, &svc.1);
             match slot.get(&section) {
                 None => {
                     slot.insert(section, i);
@@ -86,6 +86,16 @@ impl PolicyIndex {
         idx
     }
 
+    /// Whether there is no policy at all.
+    pub(super) fn is_empty(&self) -> bool {
+        self.by_target.is_empty()
+    }
+
+    /// Whether some policy targets Service `ns/name`.
+    pub(super) fn targets(&self, ns: &str, name: &str) -> bool {
+        self.by_target.contains(ns, name)
+    }
+
     /// The TLS settings towards Service port `ns/name` (port named
     /// `port_name`), if a policy governs it: `Err` when the governing policy
     /// cannot be honoured.
@@ -95,7 +105,7 @@ impl PolicyIndex {
         name: &str,
         port_name: Option<&str>,
     ) -> Option<Result<BackendTls, String>> {
-        let slot = self.by_target.get(&(ns.to_owned(), name.to_owned()))?;
+        let slot = self.by_target.get(ns, name)?;
         let i = port_name
             .and_then(|p| slot.get(&Some(p.to_owned())))
             .or_else(|| slot.get(&None))?;
@@ -109,7 +119,7 @@ impl PolicyIndex {
     }
 }
 
-fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy>) -> Verdict {
+fn evaluate(world: &World<'_>, p: &super::world::Obj<gateway_types::BackendTlsPolicy>) -> Verdict {
     let spec = &p.obj.spec;
     let mut tls = BackendTls::default();
     tls.policy_namespace.clone_from(&p.ns);
@@ -136,7 +146,7 @@ fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy
             ));
         } else {
             let key = (p.ns.clone(), t.name.clone());
-            match world.services.get(&key) {
+            match world.services.get(&key.0, &key.1) {
                 None => {
                     v.accepted = Err((
                         Reason::TargetNotFound,
@@ -213,9 +223,9 @@ fn evaluate(world: &World, p: &super::world::Obj<gateway_types::BackendTlsPolicy
 /// routes of the Gateways in `users` (Service → Gateways, with each Gateway's
 /// controller name).
 pub(super) fn write_status(
-    world: &World,
+    world: &World<'_>,
     idx: &PolicyIndex,
-    users: &HashMap<NsName, BTreeMap<NsName, String>>,
+    users: &NsMap<BTreeMap<NsName, String>>,
     out: &mut BTreeMap<(String, String, String), PolicyStatus>,
 ) {
     for (i, p) in world.policies.iter().enumerate() {
@@ -223,7 +233,7 @@ pub(super) fn write_status(
         let Some(t) = p.obj.spec.target_refs.first() else {
             continue;
         };
-        let Some(gateways) = users.get(&(p.ns.clone(), t.name.clone())) else {
+        let Some(gateways) = users.get(&p.ns, &t.name) else {
             continue;
         };
         let mut status = PolicyStatus::default();

@@ -87,7 +87,7 @@ pub(super) type RefError = (Reason, String);
 /// reasons (`InvalidCertificateRef` for listeners, `InvalidClientCertificateRef`
 /// for the Gateway's client certificate).
 pub(super) fn check_secret_ref(
-    world: &World,
+    world: &World<'_>,
     from: (&str, &str),
     (group, kind, ns, name): (&str, &str, &str, &str),
     bad: Reason,
@@ -115,28 +115,32 @@ pub(super) fn check_secret_ref(
             format!("certificate reference to {gk} {ns}/{name}: only core Secrets are supported"),
         ));
     }
-    let Some(secret) = world.secrets.get(&(ns.to_owned(), name.to_owned())) else {
-        return Err((bad, format!("Secret {ns}/{name} does not exist")));
+    world
+        .secret_checks
+        .get_or_check(ns, name, || secret_content(world, ns, name))
+        .map_err(|m| (bad, m))
+}
+
+/// Whether Secret `ns/name` exists and holds a TLS certificate and key.
+fn secret_content(world: &World<'_>, ns: &str, name: &str) -> Result<(), String> {
+    let Some(secret) = world.secrets.get(ns, name) else {
+        return Err(format!("Secret {ns}/{name} does not exist"));
     };
     if secret.type_or_default() != SECRET_TYPE_TLS {
-        return Err((
-            bad,
-            format!(
-                "Secret {ns}/{name} has type {:?}, not {SECRET_TYPE_TLS}",
-                secret.type_or_default()
-            ),
+        return Err(format!(
+            "Secret {ns}/{name} has type {:?}, not {SECRET_TYPE_TLS}",
+            secret.type_or_default()
         ));
     }
     let get = |k: &str| match secret.try_data_key(k) {
         Ok(Some(v)) => Ok(v),
-        Ok(None) => Err((bad, format!("Secret {ns}/{name} has no {k} key"))),
-        Err(e) => Err((bad, format!("Secret {ns}/{name} key {k}: {e}"))),
+        Ok(None) => Err(format!("Secret {ns}/{name} has no {k} key")),
+        Err(e) => Err(format!("Secret {ns}/{name} key {k}: {e}")),
     };
     let crt = get("tls.crt")?;
     let key = get("tls.key")?;
-    pem::check_certificates(&crt).map_err(|e| (bad, format!("Secret {ns}/{name} tls.crt: {e}")))?;
-    pem::check_private_key(&key).map_err(|e| (bad, format!("Secret {ns}/{name} tls.key: {e}")))?;
-    Ok(())
+    pem::check_certificates(&crt).map_err(|e| format!("Secret {ns}/{name} tls.crt: {e}"))?;
+    pem::check_private_key(&key).map_err(|e| format!("Secret {ns}/{name} tls.key: {e}"))
 }
 
 /// Checks a CA certificate reference (frontend client validation, or a
@@ -145,7 +149,7 @@ pub(super) fn check_secret_ref(
 /// Errors: `RefNotPermitted` without a grant, `kind_reason` for another
 /// kind, `InvalidCACertificateRef` for a missing or malformed ConfigMap.
 pub(super) fn check_ca_ref(
-    world: &World,
+    world: &World<'_>,
     from: (&str, &str),
     (group, kind, ns, name): (&str, &str, &str, &str),
     kind_reason: Reason,
@@ -170,16 +174,23 @@ pub(super) fn check_ca_ref(
             ),
         ));
     }
-    let bad = Reason::InvalidCaCertificateRef;
-    let Some(cm) = world.config_maps.get(&(ns.to_owned(), name.to_owned())) else {
-        return Err((bad, format!("ConfigMap {ns}/{name} does not exist")));
+    world
+        .ca_checks
+        .get_or_check(ns, name, || ca_content(world, ns, name))
+        .map_err(|m| (Reason::InvalidCaCertificateRef, m))
+}
+
+/// Whether ConfigMap `ns/name` exists and its `ca.crt` holds PEM certificates.
+fn ca_content(world: &World<'_>, ns: &str, name: &str) -> Result<(), String> {
+    let Some(cm) = world.config_maps.get(ns, name) else {
+        return Err(format!("ConfigMap {ns}/{name} does not exist"));
     };
     let data = match (cm.get("ca.crt"), cm.binary("ca.crt")) {
         (Some(text), _) => text.as_bytes().to_vec(),
         (None, Some(bytes)) => bytes,
-        (None, None) => return Err((bad, format!("ConfigMap {ns}/{name} has no ca.crt key"))),
+        (None, None) => return Err(format!("ConfigMap {ns}/{name} has no ca.crt key")),
     };
-    pem::check_certificates(&data).map_err(|e| (bad, format!("ConfigMap {ns}/{name} ca.crt: {e}")))
+    pem::check_certificates(&data).map_err(|e| format!("ConfigMap {ns}/{name} ca.crt: {e}"))
 }
 
 /// Resolves one backend reference of a route (spec 6.2), in this order:
@@ -197,7 +208,7 @@ pub(super) fn check_ca_ref(
 /// BackendTLSPolicy); TCPRoute takes any; other values are not checked. A
 /// backend whose BackendTLSPolicy is not accepted is `UnsupportedProtocol`.
 pub(super) fn resolve_backend(
-    world: &World,
+    world: &World<'_>,
     policies: &PolicyIndex,
     kind: Kind,
     route_ns: &str,
@@ -219,7 +230,7 @@ pub(super) fn resolve_backend(
 }
 
 fn check_backend(
-    world: &World,
+    world: &World<'_>,
     policies: &PolicyIndex,
     kind: Kind,
     route_ns: &str,
@@ -252,7 +263,7 @@ fn check_backend(
             format!("backend kind {gk} is not supported; use a core Service"),
         ));
     }
-    let Some(svc) = world.services.get(&(ns.to_owned(), name.to_owned())) else {
+    let Some(svc) = world.services.get(ns, name) else {
         return Err((
             Reason::BackendNotFound,
             format!("Service {ns}/{name} does not exist"),

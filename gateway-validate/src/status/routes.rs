@@ -129,7 +129,6 @@ pub(super) struct Route {
     pub(super) generation: Option<i64>,
     pub(super) age: Age,
     pub(super) created: Option<i64>,
-    pub(super) parent_refs: Vec<ParentReference>,
     /// Lowercased `spec.hostnames` (empty for TCP and UDP).
     pub(super) hostnames: Vec<String>,
     pub(super) rules: Vec<Rule>,
@@ -143,6 +142,18 @@ impl Route {
         (self.age, &self.ns, &self.name)
     }
 
+    /// The route's `spec.parentRefs`.
+    pub(super) fn parent_refs(&self) -> &[ParentReference] {
+        match &self.object {
+            RouteObject::Http(r) => r.spec.parent_refs.as_deref().unwrap_or_default(),
+            RouteObject::Grpc(r) => r.spec.parent_refs.as_deref().unwrap_or_default(),
+            RouteObject::Tls(r) => r.spec.parent_refs(),
+            RouteObject::Tcp(r) => r.spec.parent_refs(),
+            RouteObject::Udp(r) => r.spec.parent_refs(),
+            _ => &[],
+        }
+    }
+
     /// Builds the view of a route object (already defaulted); `None` for
     /// objects that are not routes.
     pub(super) fn from_object(
@@ -151,44 +162,53 @@ impl Route {
         created: Option<i64>,
         source: Option<&Source>,
     ) -> Option<Self> {
-        let (kind, meta, parent_refs, hostnames, rules, object) = match o {
+        let (kind, hostnames, rules, object): (_, &[String], Vec<Rule>, _) = match o {
             Object::HttpRoute(r) => {
+                let r = Arc::new(r);
                 let rules = r.spec.rules_or_default().iter().map(http_rule).collect();
-                (
+                let hosts = lowercase(r.spec.hostnames.as_deref().unwrap_or_default());
+                return Some(Self::new(
                     Kind::Http,
-                    r.metadata.clone(),
-                    r.spec.parent_refs.clone().unwrap_or_default(),
-                    r.spec.hostnames.clone().unwrap_or_default(),
+                    hosts,
                     rules,
-                    RouteObject::Http(Arc::new(r)),
-                )
+                    RouteObject::Http(r),
+                    age,
+                    created,
+                    source,
+                ));
             }
             Object::GrpcRoute(r) => {
+                let r = Arc::new(r);
                 let rules = r.spec.rules.iter().flatten().map(grpc_rule).collect();
-                (
+                let hosts = lowercase(r.spec.hostnames.as_deref().unwrap_or_default());
+                return Some(Self::new(
                     Kind::Grpc,
-                    r.metadata.clone(),
-                    r.spec.parent_refs.clone().unwrap_or_default(),
-                    r.spec.hostnames.clone().unwrap_or_default(),
+                    hosts,
                     rules,
-                    RouteObject::Grpc(Arc::new(r)),
-                )
+                    RouteObject::Grpc(r),
+                    age,
+                    created,
+                    source,
+                ));
             }
             Object::TlsRoute(r) => {
+                let r = Arc::new(r);
                 let rules = r
                     .spec
                     .rules
                     .iter()
                     .map(|x| plain_rule(&x.backend_refs))
                     .collect();
-                (
+                let hosts = lowercase(r.spec.hostnames());
+                return Some(Self::new(
                     Kind::Tls,
-                    r.metadata.clone(),
-                    r.spec.parent_refs().to_vec(),
-                    r.spec.hostnames().to_vec(),
+                    hosts,
                     rules,
-                    RouteObject::Tls(Arc::new(r)),
-                )
+                    RouteObject::Tls(r),
+                    age,
+                    created,
+                    source,
+                ));
             }
             Object::TcpRoute(r) => {
                 let rules = r
@@ -197,14 +217,7 @@ impl Route {
                     .iter()
                     .map(|x| plain_rule(&x.backend_refs))
                     .collect();
-                (
-                    Kind::Tcp,
-                    r.metadata.clone(),
-                    r.spec.parent_refs().to_vec(),
-                    Vec::new(),
-                    rules,
-                    RouteObject::Tcp(Arc::new(r)),
-                )
+                (Kind::Tcp, &[], rules, RouteObject::Tcp(Arc::new(r)))
             }
             Object::UdpRoute(r) => {
                 let rules = r
@@ -213,32 +226,48 @@ impl Route {
                     .iter()
                     .map(|x| plain_rule(&x.backend_refs))
                     .collect();
-                (
-                    Kind::Udp,
-                    r.metadata.clone(),
-                    r.spec.parent_refs().to_vec(),
-                    Vec::new(),
-                    rules,
-                    RouteObject::Udp(Arc::new(r)),
-                )
+                (Kind::Udp, &[], rules, RouteObject::Udp(Arc::new(r)))
             }
             _ => return None,
         };
-        let meta: ObjectMeta = meta;
-        Some(Self {
+        Some(Self::new(
+            kind,
+            lowercase(hostnames),
+            rules,
+            object,
+            age,
+            created,
+            source,
+        ))
+    }
+
+    fn new(
+        kind: Kind,
+        hostnames: Vec<String>,
+        rules: Vec<Rule>,
+        object: RouteObject,
+        age: Age,
+        created: Option<i64>,
+        source: Option<&Source>,
+    ) -> Self {
+        let meta: &ObjectMeta = object.metadata();
+        Self {
             kind,
             ns: meta.namespace_str().unwrap_or("default").to_owned(),
             name: meta.name_str().to_owned(),
             generation: meta.generation,
             age,
             created,
-            parent_refs,
-            hostnames: hostnames.iter().map(|h| h.to_ascii_lowercase()).collect(),
+            hostnames,
             rules,
-            object,
             source: source.cloned(),
-        })
+            object,
+        }
     }
+}
+
+fn lowercase(hosts: &[String]) -> Vec<String> {
+    hosts.iter().map(|h| h.to_ascii_lowercase()).collect()
 }
 
 fn plain_rule(refs: &[gateway_types::shared::BackendRef]) -> Rule {

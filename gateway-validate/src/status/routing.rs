@@ -14,8 +14,36 @@ use super::gateway::GatewayState;
 use super::listeners::Owner;
 use super::world::World;
 
+/// Builds the views of every Gateway, consuming the resolved rules (each
+/// route's rules are moved into its last attachment and cloned for the others).
+pub(super) fn build_all(
+    world: &World<'_>,
+    gateways: &[GatewayState],
+    mut resolved: ResolvedRules,
+) -> Vec<GatewayRouting> {
+    let mut uses = vec![0u32; resolved.len()];
+    for gw in gateways {
+        for l in &gw.listeners {
+            for (ri, _) in &l.attached {
+                if let Some(n) = uses.get_mut(*ri) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    gateways
+        .iter()
+        .map(|gw| build(world, gw, &mut resolved, &mut uses))
+        .collect()
+}
+
 /// Builds the view of one Gateway.
-pub(super) fn build(world: &World, gw: &GatewayState, resolved: &ResolvedRules) -> GatewayRouting {
+fn build(
+    world: &World<'_>,
+    gw: &GatewayState,
+    resolved: &mut ResolvedRules,
+    uses: &mut [u32],
+) -> GatewayRouting {
     let mut view = GatewayRouting::new(&gw.ns, &gw.name);
     for l in &gw.listeners {
         let mut lr = ListenerRouting::new(&l.name, l.port, &l.protocol, l.hostname.as_deref());
@@ -44,8 +72,16 @@ pub(super) fn build(world: &World, gw: &GatewayState, resolved: &ResolvedRules) 
             ar.name.clone_from(&r.name);
             ar.created = r.created;
             ar.hostnames.clone_from(hostnames);
-            if let Some(Some(rules)) = resolved.get(*ri) {
-                ar.rules.clone_from(rules);
+            let last = uses.get_mut(*ri).is_some_and(|n| {
+                *n = n.saturating_sub(1);
+                *n == 0
+            });
+            if let Some(Some(rules)) = resolved.get_mut(*ri) {
+                ar.rules = if last {
+                    std::mem::take(rules)
+                } else {
+                    rules.clone()
+                };
             }
             lr.routes.push(ar);
         }

@@ -386,10 +386,13 @@ fn listeners_on_one_port_with_incompatible_protocols_all_conflict() {
 }
 
 #[test]
-fn same_port_protocol_and_hostname_is_a_hostname_conflict() {
-    let r = run(&gateway(
-        "gw",
-        "  - {name: a, port: 80, protocol: HTTP, hostname: x.com}\n  - {name: b, port: 80, protocol: HTTP, hostname: x.com}\n  - {name: c, port: 80, protocol: HTTP, hostname: y.com}",
+fn https_and_tls_with_one_hostname_on_one_port_are_a_hostname_conflict() {
+    let r = run(&format!(
+        "{TLS_CERT}{}",
+        gateway(
+            "gw",
+            "  - {name: a, port: 443, protocol: HTTPS, hostname: x.com, tls: {certificateRefs: [{name: cert}]}}\n  - {name: b, port: 443, protocol: TLS, hostname: x.com, tls: {mode: Passthrough}}\n  - {name: c, port: 443, protocol: TLS, hostname: y.com, tls: {mode: Passthrough}}",
+        )
     ));
     assert_eq!(
         l_cond(&r, "infra/gw", "a", "Conflicted"),
@@ -785,7 +788,7 @@ spec:
 fn rule_with_unsupported_value_is_dropped_and_marks_partially_invalid() {
     let rules = "  rules:
   - matches: [{path: {type: Exact, value: /ok}}]
-  - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 305}}]";
+  - matches: [{path: {type: RegularExpression, value: '/(a'}}]";
     let r = run(&format!(
         "{}{}",
         gateway("gw", HTTP),
@@ -800,7 +803,7 @@ fn rule_with_unsupported_value_is_dropped_and_marks_partially_invalid() {
         "True/UnsupportedValue"
     );
     let only_bad =
-        "  rules:\n  - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 305}}]";
+        "  rules:\n  - matches: [{headers: [{type: RegularExpression, name: x, value: '[z'}]}]";
     let r = run(&format!(
         "{}{}",
         gateway("gw", HTTP),
@@ -817,13 +820,13 @@ fn rule_with_unsupported_value_is_dropped_and_marks_partially_invalid() {
 }
 
 #[test]
-fn redirect_with_a_backend_rewrite_is_incompatible_filters() {
+fn rewrite_with_a_backend_redirect_is_incompatible_filters() {
     let rules = "  rules:
-  - filters: [{type: RequestRedirect, requestRedirect: {hostname: x.com}}]
+  - filters: [{type: URLRewrite, urlRewrite: {hostname: y.com}}]
     backendRefs:
     - name: web
       port: 8080
-      filters: [{type: URLRewrite, urlRewrite: {hostname: y.com}}]";
+      filters: [{type: RequestRedirect, requestRedirect: {hostname: x.com}}]";
     let r = run(&format!(
         "{}{SERVICE}{}",
         gateway("gw", HTTP),

@@ -4,6 +4,7 @@
 //! labels of a namespace, a Gateway named by a parentRef) is a hash lookup
 //! here, so no step scans all objects of a kind per reference.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use gateway_types::backend_tls_policy::BackendTlsPolicy;
@@ -23,6 +24,55 @@ use crate::snapshot::Snapshot;
 
 /// `(namespace, name)`.
 pub(super) type NsName = (String, String);
+
+/// A map keyed by namespace and name that is read with borrowed strings, so
+/// lookups allocate nothing.
+#[derive(Debug)]
+pub(super) struct NsMap<T>(HashMap<String, HashMap<String, T>>);
+
+impl<T> Default for NsMap<T> {
+    fn default() -> Self {
+        Self(HashMap::new())
+    }
+}
+
+impl<T> NsMap<T> {
+    /// Inserts `value` under `ns/name`, returning the value it replaces.
+    pub(super) fn insert(&mut self, ns: &str, name: &str, value: T) -> Option<T> {
+        self.0
+            .entry(ns.to_owned())
+            .or_default()
+            .insert(name.to_owned(), value)
+    }
+
+    /// The value under `ns/name`.
+    pub(super) fn get(&self, ns: &str, name: &str) -> Option<&T> {
+        self.0.get(ns)?.get(name)
+    }
+
+    /// The value under `ns/name`, mutably, inserted with `Default` first
+    /// when absent.
+    pub(super) fn entry(&mut self, ns: &str, name: &str) -> &mut T
+    where
+        T: Default,
+    {
+        self.0
+            .entry(ns.to_owned())
+            .or_default()
+            .entry(name.to_owned())
+            .or_default()
+    }
+
+    /// Whether `ns/name` has a value.
+    pub(super) fn contains(&self, ns: &str, name: &str) -> bool {
+        self.get(ns, name).is_some()
+    }
+
+    /// Whether the map is empty.
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// The label every namespace carries with its own name.
 pub(super) const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -69,18 +119,46 @@ impl<T> Obj<T> {
     }
 }
 
-/// The indexed input of the status pass.
+/// Results of content checks (certificate and CA bundles), computed once
+/// per object however many listeners or policies refer to it.
 #[derive(Debug, Default)]
-pub(super) struct World {
+pub(super) struct CheckCache(RefCell<NsMap<Result<(), String>>>);
+
+impl CheckCache {
+    /// The cached result for `ns/name`, computing it with `check` the first time.
+    pub(super) fn get_or_check(
+        &self,
+        ns: &str,
+        name: &str,
+        check: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(), String> {
+        if let Some(r) = self.0.borrow().get(ns, name) {
+            return r.clone();
+        }
+        let r = check();
+        self.0.borrow_mut().insert(ns, name, r.clone());
+        r
+    }
+}
+
+/// The indexed input of the status pass. Core objects are borrowed from the
+/// snapshot (only their accessors' defaults are needed); Gateway API objects
+/// are defaulted copies.
+#[derive(Debug, Default)]
+pub(super) struct World<'a> {
     namespaces: HashMap<String, BTreeMap<String, String>>,
-    pub(super) services: HashMap<NsName, Service>,
-    pub(super) secrets: HashMap<NsName, Secret>,
-    pub(super) config_maps: HashMap<NsName, ConfigMap>,
+    pub(super) services: NsMap<&'a Service>,
+    pub(super) secrets: NsMap<&'a Secret>,
+    pub(super) config_maps: NsMap<&'a ConfigMap>,
+    /// Secret checks (`kubernetes.io/tls`, PEM certificate and key).
+    pub(super) secret_checks: CheckCache,
+    /// ConfigMap CA bundle checks.
+    pub(super) ca_checks: CheckCache,
     pub(super) grants: GrantIndex,
     pub(super) classes: HashMap<String, GatewayClass>,
     pub(super) gateways: Vec<Obj<Gateway>>,
     /// Every Gateway's `(namespace, name)`, owned or not.
-    pub(super) gateway_keys: HashSet<NsName>,
+    pub(super) gateway_keys: NsMap<()>,
     pub(super) listener_sets: Vec<Obj<ListenerSet>>,
     pub(super) routes: Vec<Route>,
     pub(super) policies: Vec<Obj<BackendTlsPolicy>>,
@@ -105,10 +183,10 @@ fn obj<T>(meta: &ObjectMeta, seq: usize, obj: T, source: Option<&Source>) -> Obj
     }
 }
 
-impl World {
+impl<'a> World<'a> {
     /// Collects the admitted objects of `snapshot` (those not in
     /// `report.rejected`), each defaulted as the API server would store it.
-    pub(super) fn build(snapshot: &Snapshot, report: &Report) -> Self {
+    pub(super) fn build(snapshot: &'a Snapshot, report: &Report) -> Self {
         let rejected: HashSet<(&str, Option<&str>, &str)> = report
             .rejected
             .iter()
@@ -132,8 +210,7 @@ impl World {
                 }
             }
             let src = entry.source.as_ref();
-            let mut o = o.clone();
-            o.apply_defaults();
+            let ns = m.namespace_str().unwrap_or("default");
             match o {
                 Object::Namespace(n) => {
                     let name = n.metadata.name_str().to_owned();
@@ -142,23 +219,32 @@ impl World {
                         .entry(NAMESPACE_NAME_LABEL.to_owned())
                         .or_insert_with(|| name.clone());
                     w.namespaces.insert(name, labels);
+                    continue;
                 }
                 Object::Service(s) => {
-                    w.services.insert(key(&s.metadata), s);
+                    w.services.insert(ns, m.name_str(), s);
+                    continue;
                 }
                 Object::Secret(s) => {
-                    w.secrets.insert(key(&s.metadata), s);
+                    w.secrets.insert(ns, m.name_str(), s);
+                    continue;
                 }
                 Object::ConfigMap(c) => {
-                    w.config_maps.insert(key(&c.metadata), c);
+                    w.config_maps.insert(ns, m.name_str(), c);
+                    continue;
                 }
+                _ => {}
+            }
+            let mut o = o.clone();
+            o.apply_defaults();
+            match o {
                 Object::ReferenceGrant(g) => w.grants.add(&g),
                 Object::GatewayClass(c) => {
                     w.classes.insert(c.metadata.name_str().to_owned(), c);
                 }
                 Object::Gateway(g) => {
                     let meta = g.metadata.clone();
-                    w.gateway_keys.insert(key(&meta));
+                    w.gateway_keys.insert(ns, meta.name_str(), ());
                     w.gateways.push(obj(&meta, seq, g, src));
                 }
                 Object::ListenerSet(l) => {
