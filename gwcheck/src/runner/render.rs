@@ -102,17 +102,17 @@ fn check_lines(out: &mut String, p: &Paint, check: &Check, verbose: bool) {
     if show.is_empty() && (check.passed() || check.kind != CheckKind::Setup) {
         return;
     }
-    match check.kind {
-        CheckKind::Status if show.len() == 1 => {
-            item_line(out, p, "    ", show[0], &check.subject);
+    match (check.kind, show.as_slice()) {
+        (CheckKind::Status, [one]) => {
+            item_line(out, p, "    ", one, &check.subject);
         }
-        CheckKind::Status => {
+        (CheckKind::Status, _) => {
             let _ = writeln!(out, "    {}", check.subject);
             for item in show {
                 item_line(out, p, "      ", item, "");
             }
         }
-        CheckKind::Request | CheckKind::Setup => {
+        (CheckKind::Request | CheckKind::Setup, _) => {
             let mark = if check.passed() {
                 p.paint(GREEN, "✓")
             } else {
