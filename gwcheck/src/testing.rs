@@ -136,7 +136,6 @@ impl Harness {
     }
 
     /// The validation report (statuses, routing views, findings).
-    #[must_use]
     pub fn report(&self) -> &Report {
         &self.report
     }
@@ -193,7 +192,6 @@ pub struct TestGateway {
 
 impl TestGateway {
     /// The router.
-    #[must_use]
     pub fn router(&self) -> &Router {
         &self.router
     }
