@@ -9,6 +9,7 @@
 //! - [`describe`]: computed status as text and as objects (`gwcheck status`).
 //! - [`explain`]: where a request goes and why (`gwcheck route`).
 //! - [`schema`]: the JSON Schema of each kind (`gwcheck schema`).
+//! - [`testing`]: a helper for your own tests: assert where requests go.
 
 pub mod describe;
 pub mod explain;
@@ -16,6 +17,7 @@ pub mod manifests;
 pub mod runner;
 pub mod schema;
 pub mod testfile;
+pub mod testing;
 
 /// The workspace README, so that its Rust examples compile as doctests.
 #[doc = include_str!("../../README.md")]
