@@ -27,7 +27,10 @@ fn route(i: usize) -> HttpRoute {
             let mut rule = HttpRouteRule::default();
             let mut m = HttpRouteMatch::path(HttpPathMatch::prefix(format!("/svc{i}/v{r}")));
             m.headers = Some(vec![HttpHeaderMatch::exact("x-tenant", format!("t{i}"))]);
-            rule.matches = Some(vec![m, HttpRouteMatch::path(HttpPathMatch::exact(format!("/h{r}")))]);
+            rule.matches = Some(vec![
+                m,
+                HttpRouteMatch::path(HttpPathMatch::exact(format!("/h{r}"))),
+            ]);
             let mut headers = HttpHeaderFilter::default();
             headers.remove = Some(vec!["x-internal".to_owned()]);
             rule.filters = Some(vec![HttpRouteFilter::request_header_modifier(headers)]);

@@ -68,11 +68,19 @@ pub const LISTENER_HOSTS: &[Option<&str>] = &[
     Some("*.a.example.com"),
     Some("other.org"),
 ];
-pub const PATHS: &[&str] = &["/", "/a", "/a/", "/a/b", "/ab", "/a/b/c", "/b", "/%61", "/a%2Fb"];
-pub const REGEXES: &[&str] = &["/a/.*", "/a/[bc]", ".*", "/a", "/(a|b)/b", "/a/b/?c?", "[/]a.*"];
+pub const PATHS: &[&str] = &[
+    "/", "/a", "/a/", "/a/b", "/ab", "/a/b/c", "/b", "/%61", "/a%2Fb",
+];
+pub const REGEXES: &[&str] = &[
+    "/a/.*", "/a/[bc]", ".*", "/a", "/(a|b)/b", "/a/b/?c?", "[/]a.*",
+];
 pub const HEADERS: &[(&str, &str)] = &[("x-a", "1"), ("X-A", "2"), ("x-b", "1"), ("x-a", "[12]")];
 pub const QUERY: &[(&str, &str)] = &[("q", "1"), ("r", "1"), ("q", "2"), ("q", "[0-9]")];
-pub const CREATED: &[Option<&str>] = &[None, Some("2020-01-01T00:00:00Z"), Some("2024-01-01T00:00:00Z")];
+pub const CREATED: &[Option<&str>] = &[
+    None,
+    Some("2020-01-01T00:00:00Z"),
+    Some("2024-01-01T00:00:00Z"),
+];
 pub const NAMESPACES: &[&str] = &["a", "b", "a-b"];
 pub const NAMES: &[&str] = &["r", "r1", "r2"];
 
@@ -89,8 +97,24 @@ pub const REQ_HOSTS: &[&str] = &[
     "",
 ];
 pub const REQ_PATHS: &[&str] = &[
-    "/", "/a", "/a/", "/a/b", "/ab", "/a/b/c", "/b", "/a/../b", "/a//b", "/a/%62", "/a/%2e%2e/b",
-    "/a%2Fb", "/a/./b", "/%zz", "/s.S/M", "/t.T/N", "/a/b%00", "/\u{e9}",
+    "/",
+    "/a",
+    "/a/",
+    "/a/b",
+    "/ab",
+    "/a/b/c",
+    "/b",
+    "/a/../b",
+    "/a//b",
+    "/a/%62",
+    "/a/%2e%2e/b",
+    "/a%2Fb",
+    "/a/./b",
+    "/%zz",
+    "/s.S/M",
+    "/t.T/N",
+    "/a/b%00",
+    "/\u{e9}",
 ];
 pub const REQ_METHODS: &[&str] = &["GET", "POST", "PUT"];
 pub const REQ_HEADERS: &[(&str, &str)] = &[
@@ -121,10 +145,16 @@ fn http_match(b: &mut Bytes<'_>) -> Value {
     match b.below(4) {
         0 => {}
         1 => {
-            m.insert("path".into(), json!({"type": "Exact", "value": b.pick(PATHS)}));
+            m.insert(
+                "path".into(),
+                json!({"type": "Exact", "value": b.pick(PATHS)}),
+            );
         }
         2 => {
-            m.insert("path".into(), json!({"type": "PathPrefix", "value": b.pick(PATHS)}));
+            m.insert(
+                "path".into(),
+                json!({"type": "PathPrefix", "value": b.pick(PATHS)}),
+            );
         }
         _ => {
             m.insert(
@@ -210,7 +240,11 @@ pub fn route_vs_reference(data: &[u8]) -> bool {
     let config = Config::new().path_options(NormalizeOptions::new().merge_slashes(merge));
     let mut listeners = Vec::new();
     for i in 0..1 + b.below(2) {
-        let (protocol, port) = if b.below(4) == 0 { ("HTTPS", 443) } else { ("HTTP", 80) };
+        let (protocol, port) = if b.below(4) == 0 {
+            ("HTTPS", 443)
+        } else {
+            ("HTTP", 80)
+        };
         let mut l = ListenerRouting::new(&format!("l{i}"), port, protocol, b.pick(LISTENER_HOSTS));
         for _ in 0..b.below(5) {
             let json = route(&mut b).to_string();
@@ -242,12 +276,25 @@ pub fn route_vs_reference(data: &[u8]) -> bool {
         let path = b.pick(REQ_PATHS);
         let mut input = Input::new(&method, host, path, &headers).with_query(b.pick(REQ_QUERY));
         if b.below(4) == 0 {
-            let sni = b.pick(&[None, Some("a.example.com"), Some("x.example.com"), Some("other.org")]);
-            input = input.with_scheme(Scheme::Https).with_port(443).with_sni(sni);
+            let sni = b.pick(&[
+                None,
+                Some("a.example.com"),
+                Some("x.example.com"),
+                Some("other.org"),
+            ]);
+            input = input
+                .with_scheme(Scheme::Https)
+                .with_port(443)
+                .with_sni(sni);
         }
-        let got = router
-            .try_route_input(&input)
-            .map(|m| (m.listener_index(), m.route_index(), m.rule_index, m.match_index));
+        let got = router.try_route_input(&input).map(|m| {
+            (
+                m.listener_index(),
+                m.route_index(),
+                m.rule_index,
+                m.match_index,
+            )
+        });
         let want = reference
             .route(&input)
             .map(|m| (m.listener, m.route, m.rule, m.matched));

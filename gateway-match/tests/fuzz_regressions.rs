@@ -10,7 +10,8 @@ mod fuzz_common;
 use std::path::PathBuf;
 
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz/testdata")).join(target);
+    let dir =
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz/testdata")).join(target);
     let mut out: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())

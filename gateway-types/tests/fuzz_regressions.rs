@@ -40,7 +40,10 @@ fn limit_errors(loaded: &Loaded) -> Vec<Limit> {
 
 #[test]
 fn saved_load_yaml_inputs_load_without_panicking_and_round_trip() {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz/testdata/load_yaml"));
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz/testdata/load_yaml"
+    ));
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())

@@ -84,39 +84,131 @@ fn negative_files(readme: &Path) -> BTreeSet<String> {
 const KNOWN_REFUSED: &[(&str, &str, &str)] = &[
     // TLSRoute v1 requires `hostnames` (v1alpha2 did not); traefik's
     // fixtures were written for v1alpha2 and moved to v1 without them.
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__simple.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_core_group.yaml", "TLSRoute tls-app-default", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_multiple_listeners_using_same_hostname_port_protocol.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_namespace_selector.yaml", "TLSRoute tls-app-default", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_namespace_selector.yaml", "TLSRoute tls-app-bar", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_wrong_routes_selector.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__referencegrant__for_secret.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_backend_tls_policy.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_multiple_routes_kind.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_passthrough.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_protocol_tcp.yaml", "TLSRoute tls-app-1", "schema.required at spec.hostnames"),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__simple.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_core_group.yaml",
+        "TLSRoute tls-app-default",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_multiple_listeners_using_same_hostname_port_protocol.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_namespace_selector.yaml",
+        "TLSRoute tls-app-default",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_namespace_selector.yaml",
+        "TLSRoute tls-app-bar",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_wrong_routes_selector.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__referencegrant__for_secret.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_backend_tls_policy.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_multiple_routes_kind.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_passthrough.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_protocol_tcp.yaml",
+        "TLSRoute tls-app-1",
+        "schema.required at spec.hostnames",
+    ),
     // Kong's translator fixtures omit `gatewayClassName`, a required field
     // our types hold as a plain string: a load error, not a finding.
-    ("Kong-kubernetes-ingress-controller/internal__dataplane__testdata__golden__tcproute-example__in.yaml", "Gateway example-tcp-gateway", "load error"),
-    ("Kong-kubernetes-ingress-controller/internal__dataplane__testdata__golden__udproute-example__in.yaml", "Gateway example-udp-gateway", "load error"),
+    (
+        "Kong-kubernetes-ingress-controller/internal__dataplane__testdata__golden__tcproute-example__in.yaml",
+        "Gateway example-tcp-gateway",
+        "load error",
+    ),
+    (
+        "Kong-kubernetes-ingress-controller/internal__dataplane__testdata__golden__udproute-example__in.yaml",
+        "Gateway example-udp-gateway",
+        "load error",
+    ),
     // Names with upper-case letters are no DNS subdomains; istio's unit
     // tests read these without an API server.
-    ("istio-istio/pilot__pkg__config__kube__gateway__testdata__invalid.yaml", "HTTPRoute invalid-", "metadata.name.format at metadata.name"),
+    (
+        "istio-istio/pilot__pkg__config__kube__gateway__testdata__invalid.yaml",
+        "HTTPRoute invalid-",
+        "metadata.name.format at metadata.name",
+    ),
     // CEL rules the corpus README's structural check did not evaluate:
     // R84, targetRefs to one Service mixing set and unset sectionName.
-    ("istio-istio/pilot__pkg__config__kube__gateway__testdata__backend-tls-policy.yaml", "BackendTLSPolicy tls-upstream-echo-https-merged-rules", "backendtlspolicy.target-refs.section-name-all-or-none"),
+    (
+        "istio-istio/pilot__pkg__config__kube__gateway__testdata__backend-tls-policy.yaml",
+        "BackendTLSPolicy tls-upstream-echo-https-merged-rules",
+        "backendtlspolicy.target-refs.section-name-all-or-none",
+    ),
     // R87, a validation without caCertificateRefs or wellKnownCACertificates.
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__httproute__with_backend_tls_policy_san.yaml", "BackendTLSPolicy policy-1", "backendtlspolicy.validation.ca-source-required"),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__httproute__with_backend_tls_policy_san.yaml",
+        "BackendTLSPolicy policy-1",
+        "backendtlspolicy.validation.ca-source-required",
+    ),
     // R11, a TLS listener without `tls`.
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_incompatible_protocol_and_route_kind.yaml", "Gateway my-gateway", "listeners.tls-mode-required"),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_incompatible_protocol_and_route_kind.yaml",
+        "Gateway my-gateway",
+        "listeners.tls-mode-required",
+    ),
     // R14 (same port, protocol and hostname twice) and R12 (a TCP listener with a hostname).
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_multiple_listeners_using_same_hostname_port_protocol.yaml", "Gateway my-gateway-", "listeners."),
-    ("traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_protocol_tcp.yaml", "Gateway my-gateway", "listeners.hostname-not-allowed"),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__mixed__with_multiple_listeners_using_same_hostname_port_protocol.yaml",
+        "Gateway my-gateway-",
+        "listeners.",
+    ),
+    (
+        "traefik-traefik/pkg__provider__kubernetes__gateway__fixtures__tlsroute__with_protocol_tcp.yaml",
+        "Gateway my-gateway",
+        "listeners.hostname-not-allowed",
+    ),
     // Versions v1.6.1 no longer defines.
-    ("cilium-cilium/examples__kubernetes__gateway__grpc-route.yaml", "GRPCRoute", "version.not-served at apiVersion"),
-    ("haproxytech-kubernetes-ingress/", "GatewayClass", "version.not-served at apiVersion"),
-    ("haproxytech-kubernetes-ingress/", "Gateway", "version.not-served at apiVersion"),
-    ("haproxytech-kubernetes-ingress/", "ReferenceGrant", "version.not-served at apiVersion"),
+    (
+        "cilium-cilium/examples__kubernetes__gateway__grpc-route.yaml",
+        "GRPCRoute",
+        "version.not-served at apiVersion",
+    ),
+    (
+        "haproxytech-kubernetes-ingress/",
+        "GatewayClass",
+        "version.not-served at apiVersion",
+    ),
+    (
+        "haproxytech-kubernetes-ingress/",
+        "Gateway",
+        "version.not-served at apiVersion",
+    ),
+    (
+        "haproxytech-kubernetes-ingress/",
+        "ReferenceGrant",
+        "version.not-served at apiVersion",
+    ),
 ];
 
 fn known(file: &str, object: &str, errors: &[String]) -> bool {
@@ -170,7 +262,12 @@ fn every_real_world_manifest_not_marked_negative_passes_admission() {
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(refused.len(), 33, "the known refusals changed:\n{}", refused.join("\n"));
+    assert_eq!(
+        refused.len(),
+        33,
+        "the known refusals changed:\n{}",
+        refused.join("\n")
+    );
 }
 
 #[test]

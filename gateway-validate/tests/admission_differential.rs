@@ -108,12 +108,17 @@ fn to_json_schema(s: &Value) -> Value {
                 out.insert(k.clone(), to_json_schema(v));
             }
             "oneOf" | "anyOf" | "allOf" => {
-                let list = v.as_array().into_iter().flatten().map(to_json_schema).collect();
+                let list = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(to_json_schema)
+                    .collect();
                 out.insert(k.clone(), Value::Array(list));
             }
-            "type" | "required" | "enum" | "pattern" | "minLength" | "maxLength"
-            | "minItems" | "maxItems" | "minimum" | "maximum" | "maxProperties"
-            | "minProperties" | "exclusiveMinimum" | "exclusiveMaximum" => {
+            "type" | "required" | "enum" | "pattern" | "minLength" | "maxLength" | "minItems"
+            | "maxItems" | "minimum" | "maximum" | "maxProperties" | "minProperties"
+            | "exclusiveMinimum" | "exclusiveMaximum" => {
                 out.insert(k.clone(), v.clone());
             }
             "format" if v == "ipv4" || v == "ipv6" => {
@@ -296,9 +301,27 @@ impl Cel {
 /// CEL property names escape reserved words (Kubernetes CEL escaping).
 fn escape(name: &str) -> String {
     const RESERVED: &[&str] = &[
-        "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
-        "function", "if", "import", "let", "loop", "package", "namespace", "return", "var",
-        "void", "while",
+        "true",
+        "false",
+        "null",
+        "in",
+        "as",
+        "break",
+        "const",
+        "continue",
+        "else",
+        "for",
+        "function",
+        "if",
+        "import",
+        "let",
+        "loop",
+        "package",
+        "namespace",
+        "return",
+        "var",
+        "void",
+        "while",
     ];
     if RESERVED.contains(&name) {
         format!("__{name}__")
@@ -324,7 +347,10 @@ fn to_cel(v: &Value, s: &Value) -> cel::Value {
         }
         Value::Object(m) => {
             let props = s.get("properties").and_then(Value::as_object);
-            let ap = s.get("additionalProperties").cloned().unwrap_or(Value::Null);
+            let ap = s
+                .get("additionalProperties")
+                .cloned()
+                .unwrap_or(Value::Null);
             let map: HashMap<Key, cel::Value> = m
                 .iter()
                 .map(|(k, child)| match props {
@@ -517,7 +543,10 @@ fn compare(doc: &Value, channel: Channel) -> Result<Option<bool>, String> {
 
 fn report_skipped() {
     let skipped = CEL.skipped.lock().expect("lock");
-    println!("CEL rules the cel crate cannot evaluate ({}), skipped:", skipped.len());
+    println!(
+        "CEL rules the cel crate cannot evaluate ({}), skipped:",
+        skipped.len()
+    );
     for (rule, why) in skipped.iter() {
         println!("  - {why}\n      {rule}");
     }
@@ -549,7 +578,9 @@ fn upstream_examples_and_real_world_agree_with_the_crds() {
             }
         }
     }
-    println!("{compared} (object, channel) verdicts compared with the CRDs, {rejected} of them rejections");
+    println!(
+        "{compared} (object, channel) verdicts compared with the CRDs, {rejected} of them rejections"
+    );
     report_skipped();
     assert!(compared > 1000, "only {compared} comparisons");
     assert!(rejected > 100, "only {rejected} rejections");
@@ -633,7 +664,9 @@ mod generate {
             prop_oneof![6 => port().prop_map(Some), 1 => Just(None)],
             opt(pick(&["", "example.com"])),
             opt(pick(&["Service", "Bucket", "1bad"])),
-            opt(prop_oneof![8 => Just(json!(1)), 1 => Just(json!(-1)), 1 => Just(json!(2_000_000))]),
+            opt(
+                prop_oneof![8 => Just(json!(1)), 1 => Just(json!(-1)), 1 => Just(json!(2_000_000))],
+            ),
         )
             .prop_map(|(name, port, group, kind, weight)| {
                 object(vec![
@@ -666,7 +699,10 @@ mod generate {
 
     fn header_filter() -> impl Strategy<Value = Value> {
         let header = || {
-            (pick(&["x-a", "x-b", "bad:name"]), pick(&["v", " lead", "a  b"]))
+            (
+                pick(&["x-a", "x-b", "bad:name"]),
+                pick(&["v", " lead", "a  b"]),
+            )
                 .prop_map(|(n, v)| json!({"name": n, "value": v}))
         };
         (
@@ -722,13 +758,24 @@ mod generate {
     pub(super) fn http_filter(experimental: bool) -> impl Strategy<Value = Value> {
         let types: &'static [&'static str] = if experimental {
             &[
-                "RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror",
-                "RequestRedirect", "URLRewrite", "ExtensionRef", "CORS", "ExternalAuth",
+                "RequestHeaderModifier",
+                "ResponseHeaderModifier",
+                "RequestMirror",
+                "RequestRedirect",
+                "URLRewrite",
+                "ExtensionRef",
+                "CORS",
+                "ExternalAuth",
             ]
         } else {
             &[
-                "RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror",
-                "RequestRedirect", "URLRewrite", "ExtensionRef", "CORS",
+                "RequestHeaderModifier",
+                "ResponseHeaderModifier",
+                "RequestMirror",
+                "RequestRedirect",
+                "URLRewrite",
+                "ExtensionRef",
+                "CORS",
             ]
         };
         let auth = (
@@ -753,7 +800,11 @@ mod generate {
             prop_oneof![9 => Just(None), 1 => proptest::sample::select(types).prop_map(Some)],
             header_filter(),
             mirror(),
-            (opt(pick(&["http", "https"])), opt(path_modifier()), opt(prop_oneof![Just(json!(301)), Just(json!(304))])),
+            (
+                opt(pick(&["http", "https"])),
+                opt(path_modifier()),
+                opt(prop_oneof![Just(json!(301)), Just(json!(304))]),
+            ),
             (opt(pick(&["b.example", "*.b"])), opt(path_modifier())),
             cors(),
             auth,
@@ -766,11 +817,18 @@ mod generate {
                     "RequestMirror" => ("requestMirror", m.clone()),
                     "RequestRedirect" => (
                         "requestRedirect",
-                        object(vec![("scheme", redirect.0.clone()), ("path", redirect.1.clone()), ("statusCode", redirect.2.clone())]),
+                        object(vec![
+                            ("scheme", redirect.0.clone()),
+                            ("path", redirect.1.clone()),
+                            ("statusCode", redirect.2.clone()),
+                        ]),
                     ),
                     "URLRewrite" => (
                         "urlRewrite",
-                        object(vec![("hostname", rewrite.0.clone()), ("path", rewrite.1.clone())]),
+                        object(vec![
+                            ("hostname", rewrite.0.clone()),
+                            ("path", rewrite.1.clone()),
+                        ]),
                     ),
                     "ExtensionRef" => (
                         "extensionRef",
@@ -805,7 +863,11 @@ mod generate {
             opt(pick(&["GET", "FETCH"])),
         )
             .prop_map(|(path, headers, method)| {
-                object(vec![("path", path), ("headers", headers), ("method", method)])
+                object(vec![
+                    ("path", path),
+                    ("headers", headers),
+                    ("method", method),
+                ])
             })
     }
 
@@ -874,13 +936,22 @@ mod generate {
         )
             .prop_map(|(t, s, m)| object(vec![("type", t), ("service", s), ("method", m)]));
         let filter = (
-            proptest::sample::select(&["RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "ExtensionRef"][..]),
+            proptest::sample::select(
+                &[
+                    "RequestHeaderModifier",
+                    "ResponseHeaderModifier",
+                    "RequestMirror",
+                    "ExtensionRef",
+                ][..],
+            ),
             proptest::bool::weighted(0.15),
         )
             .prop_map(|(t, wrong)| {
                 let member = match (t, wrong) {
                     ("RequestHeaderModifier", false) => "requestHeaderModifier",
-                    ("ResponseHeaderModifier", false) | ("RequestMirror", true) => "responseHeaderModifier",
+                    ("ResponseHeaderModifier", false) | ("RequestMirror", true) => {
+                        "responseHeaderModifier"
+                    }
                     ("ExtensionRef", false) | (_, true) => "extensionRef",
                     _ => "requestMirror",
                 };
@@ -893,7 +964,10 @@ mod generate {
                 f
             });
         let rule = (
-            opt(small_list(opt(method).prop_map(|m| object(vec![("method", m)])), 2)),
+            opt(small_list(
+                opt(method).prop_map(|m| object(vec![("method", m)])),
+                2,
+            )),
             opt(small_list(filter, 3)),
             opt(small_list(backend_ref(), 2)),
             opt(any_of(&["a", "b", "c"])),
@@ -941,7 +1015,13 @@ mod generate {
             });
         let address = (
             opt(any_of(&["IPAddress", "Hostname", "NamedAddress", "custom"])),
-            opt(any_of(&["10.0.0.1", "10.0.0.01", "::1", "a.example", "A.example"])),
+            opt(any_of(&[
+                "10.0.0.1",
+                "10.0.0.01",
+                "::1",
+                "a.example",
+                "A.example",
+            ])),
         )
             .prop_map(|(t, v)| object(vec![("type", t), ("value", v)]));
         let infra = opt(prop_oneof![
@@ -994,13 +1074,25 @@ mod generate {
                     "spec": object(vec![("hostnames", hostnames), ("rules", Some(rules))]),
                 })
             });
-        let target = (any_of(&["svc", "svc2"]), opt(any_of(&["a", "b"])))
-            .prop_map(|(n, s)| object(vec![("group", Some(json!(""))), ("kind", Some(json!("Service"))), ("name", Some(n)), ("sectionName", s)]));
-        let san = (any_of(&["Hostname", "URI"]), opt(pick(&["a.example", ""])), opt(pick(&["spiffe://a/b", ""])))
+        let target = (any_of(&["svc", "svc2"]), opt(any_of(&["a", "b"]))).prop_map(|(n, s)| {
+            object(vec![
+                ("group", Some(json!(""))),
+                ("kind", Some(json!("Service"))),
+                ("name", Some(n)),
+                ("sectionName", s),
+            ])
+        });
+        let san = (
+            any_of(&["Hostname", "URI"]),
+            opt(pick(&["a.example", ""])),
+            opt(pick(&["spiffe://a/b", ""])),
+        )
             .prop_map(|(t, h, u)| object(vec![("type", Some(t)), ("hostname", h), ("uri", u)]));
         let policy = (
             proptest::collection::vec(target, 1..=3),
-            opt(Just(json!([{"group": "", "kind": "ConfigMap", "name": "ca"}]))),
+            opt(Just(
+                json!([{"group": "", "kind": "ConfigMap", "name": "ca"}]),
+            )),
             opt(pick(&["System", ""])),
             opt(small_list(san, 2)),
         )
@@ -1074,7 +1166,10 @@ fn run_generated(name: &str, strategy: impl proptest::strategy::Strategy<Value =
 #[test]
 fn generated_http_routes_agree_with_the_crds() {
     run_generated("HTTPRoute (standard filters)", generate::http_route(false));
-    run_generated("HTTPRoute (experimental filters)", generate::http_route(true));
+    run_generated(
+        "HTTPRoute (experimental filters)",
+        generate::http_route(true),
+    );
 }
 
 #[test]

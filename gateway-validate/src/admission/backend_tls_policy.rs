@@ -5,10 +5,12 @@ use std::sync::LazyLock;
 use gateway_types::BackendTlsPolicy;
 use gateway_types::backend_tls_policy::{BackendTlsPolicyValidation, SubjectAltNameType};
 
-use super::common::{group, hostname, kind, local_object_ref, name, precise_hostname, section_name};
+use super::common::{
+    group, hostname, kind, local_object_ref, name, precise_hostname, section_name,
+};
 use super::ctx::Ctx;
 use super::patterns::{ABSOLUTE_URI, WELL_KNOWN_CA};
-use super::schema::{Obj, Node, list, map, obj, opt, req, s};
+use super::schema::{Node, Obj, list, map, obj, opt, req, s};
 use super::{BothChannels, check_spec};
 use crate::Channel;
 
@@ -87,11 +89,15 @@ pub(crate) fn admit(policy: &BackendTlsPolicy, ctx: &mut Ctx<'_>) {
     let refs = &policy.spec.target_refs;
     let section_set = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.is_empty());
     let same = |i: usize, j: usize| {
-        refs[i].group == refs[j].group && refs[i].kind == refs[j].kind && refs[i].name == refs[j].name
+        refs[i].group == refs[j].group
+            && refs[i].kind == refs[j].kind
+            && refs[i].name == refs[j].name
     };
     'all_or_none: for i in 0..refs.len() {
         for j in i + 1..refs.len() {
-            if same(i, j) && section_set(&refs[i].section_name) != section_set(&refs[j].section_name) {
+            if same(i, j)
+                && section_set(&refs[i].section_name) != section_set(&refs[j].section_name)
+            {
                 ctx.error(
                     "spec.targetRefs",
                     TARGET_REFS_SECTION_ALL_OR_NONE,
@@ -123,7 +129,10 @@ pub(crate) fn admit(policy: &BackendTlsPolicy, ctx: &mut Ctx<'_>) {
 
 /// R86-R91 on a validation block at `path`.
 pub(crate) fn check_validation(v: &BackendTlsPolicyValidation, path: &str, ctx: &mut Ctx<'_>) {
-    let refs = v.ca_certificate_refs.as_ref().is_some_and(|r| !r.is_empty());
+    let refs = v
+        .ca_certificate_refs
+        .as_ref()
+        .is_some_and(|r| !r.is_empty());
     let well_known = v
         .well_known_ca_certificates
         .as_ref()
@@ -164,7 +173,11 @@ pub(crate) fn check_validation(v: &BackendTlsPolicyValidation, path: &str, ctx: 
             );
         }
         if is_uri && !uri {
-            ctx.error(&at, SAN_URI_REQUIRED, "a URI subjectAltName needs `uri`; add it");
+            ctx.error(
+                &at,
+                SAN_URI_REQUIRED,
+                "a URI subjectAltName needs `uri`; add it",
+            );
         }
         if !is_uri && uri {
             ctx.error(

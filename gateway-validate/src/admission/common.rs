@@ -422,7 +422,11 @@ fn port_set(p: &ParentReference) -> bool {
 
 /// `(both unset) || (both present && equal)`, the CEL rules' equality of an
 /// optional field (presence, not "set", on the right-hand side).
-fn opt_equal<T: PartialEq>(a: Option<&T>, b: Option<&T>, unset: impl Fn(Option<&T>) -> bool) -> bool {
+fn opt_equal<T: PartialEq>(
+    a: Option<&T>,
+    b: Option<&T>,
+    unset: impl Fn(Option<&T>) -> bool,
+) -> bool {
     (unset(a) && unset(b)) || matches!((a, b), (Some(x), Some(y)) if x == y)
 }
 
@@ -435,7 +439,9 @@ pub(crate) fn check_parent_refs(refs: &[ParentReference], ctx: &mut Ctx<'_>) {
         })
     };
     let port_eq = |a: &ParentReference, b: &ParentReference| {
-        opt_equal(a.port.as_ref(), b.port.as_ref(), |p| p.is_none_or(|p| *p == 0))
+        opt_equal(a.port.as_ref(), b.port.as_ref(), |p| {
+            p.is_none_or(|p| *p == 0)
+        })
     };
     // R17 / R19: all or none.
     let mut reported = false;
@@ -499,7 +505,10 @@ pub(crate) fn check_parent_refs(refs: &[ParentReference], ctx: &mut Ctx<'_>) {
 }
 
 /// R22 on `spec.rules` names.
-pub(crate) fn check_rule_names<'a>(names: impl Iterator<Item = Option<&'a str>>, ctx: &mut Ctx<'_>) {
+pub(crate) fn check_rule_names<'a>(
+    names: impl Iterator<Item = Option<&'a str>>,
+    ctx: &mut Ctx<'_>,
+) {
     let names: Vec<Option<&str>> = names.collect();
     for (i, name) in names.iter().enumerate() {
         let Some(name) = name else { continue };
@@ -582,7 +591,11 @@ pub(crate) fn check_session_persistence(
                 "a `Permanent` cookie needs an `absoluteTimeout`; add one or use lifetimeType `Session`",
             );
         }
-        if sp.type_.as_ref().is_some_and(|t| *t != SessionPersistenceType::Cookie) {
+        if sp
+            .type_
+            .as_ref()
+            .is_some_and(|t| *t != SessionPersistenceType::Cookie)
+        {
             ctx.error(
                 path,
                 SESSION_COOKIE_CONFIG_NEEDS_COOKIE,
@@ -597,10 +610,7 @@ pub(crate) fn check_session_persistence(
 pub(crate) fn l4_rules(v1alpha2: bool) -> List {
     let rule = obj([
         opt("name", section_name()),
-        req(
-            "backendRefs",
-            list(backend_ref_with(None)).items(1, 16),
-        ),
+        req("backendRefs", list(backend_ref_with(None)).items(1, 16)),
     ]);
     list(rule).items(1, if v1alpha2 { 16 } else { 1 })
 }

@@ -101,10 +101,7 @@ fn spec(ch: Channel) -> Node {
         opt(
             "tls",
             obj([
-                opt(
-                    "backend",
-                    obj([opt("clientCertificateRef", secret_ref())]),
-                ),
+                opt("backend", obj([opt("clientCertificateRef", secret_ref())])),
                 opt(
                     "frontend",
                     obj([

@@ -84,11 +84,7 @@ fn spec(ch: Channel) -> Node {
         opt("filters", list(filter(ch)).max(16)),
         opt(
             "backendRefs",
-            list(backend_ref_with(opt(
-                "filters",
-                list(filter(ch)).max(16),
-            )))
-            .max(16),
+            list(backend_ref_with(opt("filters", list(filter(ch)).max(16)))).max(16),
         ),
         session_persistence(ch),
     ]);

@@ -337,15 +337,14 @@ fn spec(ch: Channel) -> Node {
         opt("filters", list(filter(ch)).max(16)),
         opt(
             "backendRefs",
-            list(backend_ref_with(opt(
-                "filters",
-                list(filter(ch)).max(16),
-            )))
-            .max(16),
+            list(backend_ref_with(opt("filters", list(filter(ch)).max(16)))).max(16),
         ),
         opt(
             "timeouts",
-            obj([opt("request", duration()), opt("backendRequest", duration())]),
+            obj([
+                opt("request", duration()),
+                opt("backendRequest", duration()),
+            ]),
         ),
         exp(
             ch,
@@ -629,7 +628,11 @@ fn check_filters(filters: &[HttpRouteFilter], path: &str, ctx: &mut Ctx<'_>) {
             SINGLE_REQUEST_REDIRECT,
             "RequestRedirect",
         ),
-        (HttpRouteFilterType::UrlRewrite, SINGLE_URL_REWRITE, "URLRewrite"),
+        (
+            HttpRouteFilterType::UrlRewrite,
+            SINGLE_URL_REWRITE,
+            "URLRewrite",
+        ),
     ] {
         let n = count(t);
         if n > 1 {

@@ -177,8 +177,14 @@ fn schema_rules() -> Vec<RuleInfo> {
     [
         (REQUIRED, "a required field is present"),
         (TYPE, "a value has the JSON type the schema says"),
-        (MIN_LENGTH, "a string is at least `minLength` characters long"),
-        (MAX_LENGTH, "a string is at most `maxLength` characters long"),
+        (
+            MIN_LENGTH,
+            "a string is at least `minLength` characters long",
+        ),
+        (
+            MAX_LENGTH,
+            "a string is at most `maxLength` characters long",
+        ),
         (ENUM, "a value is one of the `enum` values"),
         (MIN_ITEMS, "a list has at least `minItems` items"),
         (MAX_ITEMS, "a list has at most `maxItems` items"),
@@ -187,7 +193,10 @@ fn schema_rules() -> Vec<RuleInfo> {
         (MAX_PROPERTIES, "a map has at most `maxProperties` entries"),
         (DUPLICATE_KEY, "items of a map-type list have unique keys"),
         (DUPLICATE_ITEM, "items of a set-type list are unique"),
-        (FORMAT_IP, "an `IPAddress` Gateway address is IPv4 or IPv6 text"),
+        (
+            FORMAT_IP,
+            "an `IPAddress` Gateway address is IPv4 or IPv6 text",
+        ),
         (PRUNED, "a field exists in the channel's CRD (warning)"),
     ]
     .into_iter()
@@ -258,7 +267,6 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
     }
     ctx.into_findings()
 }
-
 
 /// The `spec` schema of a kind for a channel and version (tests).
 #[cfg(test)]

@@ -317,7 +317,11 @@ pub(crate) fn check(node: &Node, value: &Value, path: &mut String, ctx: &mut Ctx
         (Node::Str(c), Value::String(v)) => check_str(c, v, path, ctx),
         (Node::Int(c), Value::Number(n)) => match n.as_i64() {
             Some(v) => check_int(c, v, path, ctx),
-            None => ctx.error(path, rule::TYPE, "expected an integer; write a whole number"),
+            None => ctx.error(
+                path,
+                rule::TYPE,
+                "expected an integer; write a whole number",
+            ),
         },
         (Node::Bool, Value::Bool(_)) => {}
         (Node::Obj(o), Value::Object(m)) => check_obj(o, m, path, ctx),
@@ -397,7 +401,11 @@ fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
         ctx.error(
             path,
             rule::ENUM,
-            format!("{} is not allowed; use one of {}", quote(v), list_words(values)),
+            format!(
+                "{} is not allowed; use one of {}",
+                quote(v),
+                list_words(values)
+            ),
         );
     }
     if let Some(p) = c.pattern

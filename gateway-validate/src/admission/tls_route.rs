@@ -5,9 +5,7 @@ use std::sync::LazyLock;
 use gateway_types::TlsRoute;
 
 use super::check_spec;
-use super::common::{
-    L4Schemas, check_l4, hostname, l4_rules, parent_refs, use_default_gateways,
-};
+use super::common::{L4Schemas, check_l4, hostname, l4_rules, parent_refs, use_default_gateways};
 use super::ctx::Ctx;
 use super::patterns::{DNS1123_SUBDOMAIN, is_ip};
 use super::schema::{Node, list, obj, opt, quote, req};

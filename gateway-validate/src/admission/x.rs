@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use gateway_types::x::{XBackend, XBackendTrafficPolicy, XMesh};
 
 use super::backend_tls_policy::{check_validation, validation};
-use super::common::{check_session_persistence, duration, group, kind, name, namespace, port, secret_ref};
+use super::common::{
+    check_session_persistence, duration, group, kind, name, namespace, port, secret_ref,
+};
 use super::ctx::Ctx;
 use super::patterns::{DNS1123_LABEL, GATEWAY_CONTROLLER, PRECISE_HOSTNAME, duration_millis};
 use super::schema::{Node, int, list, obj, opt, quote, req, s};
@@ -52,7 +54,10 @@ fn backend_spec(_: Channel) -> Node {
         opt(
             "tls",
             obj([
-                req("mode", s().one_of(&["None", "ServerOnly", "ClientAndServer"])),
+                req(
+                    "mode",
+                    s().one_of(&["None", "ServerOnly", "ClientAndServer"]),
+                ),
                 opt("clientCertificateRef", secret_ref()),
                 opt("validation", validation()),
             ]),
@@ -65,20 +70,30 @@ fn policy_spec(_: Channel) -> Node {
     obj([
         req(
             "targetRefs",
-            list(obj([req("group", group()), req("kind", kind()), req("name", name())]))
-                .items(1, 16)
-                .keyed(&["group", "kind", "name"]),
+            list(obj([
+                req("group", group()),
+                req("kind", kind()),
+                req("name", name()),
+            ]))
+            .items(1, 16)
+            .keyed(&["group", "kind", "name"]),
         ),
         opt(
             "retryConstraint",
             obj([
                 opt(
                     "budget",
-                    obj([opt("percent", int().range(0, 100)), opt("interval", duration())]),
+                    obj([
+                        opt("percent", int().range(0, 100)),
+                        opt("interval", duration()),
+                    ]),
                 ),
                 opt(
                     "minRetryRate",
-                    obj([opt("count", int().range(1, 1_000_000)), opt("interval", duration())]),
+                    obj([
+                        opt("count", int().range(1, 1_000_000)),
+                        opt("interval", duration()),
+                    ]),
                 ),
             ]),
         ),
@@ -104,8 +119,10 @@ fn mesh_spec(_: Channel) -> Node {
     .into()
 }
 
-pub(super) static BACKEND: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(backend_spec));
-pub(super) static POLICY: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(policy_spec));
+pub(super) static BACKEND: LazyLock<BothChannels> =
+    LazyLock::new(|| BothChannels::build(backend_spec));
+pub(super) static POLICY: LazyLock<BothChannels> =
+    LazyLock::new(|| BothChannels::build(policy_spec));
 pub(super) static MESH: LazyLock<BothChannels> = LazyLock::new(|| BothChannels::build(mesh_spec));
 
 /// Admission of a defaulted XBackend.
@@ -140,7 +157,10 @@ pub(crate) fn admit_backend(b: &XBackend, ctx: &mut Ctx<'_>) {
         ctx.error(
             "spec.port.name",
             BACKEND_PORT_NAME,
-            format!("{} is not a DNS label; use lowercase letters, digits and `-`", quote(n)),
+            format!(
+                "{} is not a DNS label; use lowercase letters, digits and `-`",
+                quote(n)
+            ),
         );
     }
     if let Some(tls) = &spec.tls {
@@ -174,7 +194,10 @@ pub(crate) fn admit_policy(p: &XBackendTrafficPolicy, ctx: &mut Ctx<'_>) {
                 format!("interval `{i}` is outside 1s..1h; choose a value in that range"),
             );
         }
-        if let Some(i) = retry.min_retry_rate.as_ref().and_then(|r| r.interval.as_deref())
+        if let Some(i) = retry
+            .min_retry_rate
+            .as_ref()
+            .and_then(|r| r.interval.as_deref())
             && let Some(ms) = duration_millis(i)
             && (ms == 0 || ms > HOUR)
         {

@@ -36,10 +36,7 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p
-                .extension()
-                .is_some_and(|x| x == "yaml" || x == "yml")
-            {
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
                 out.push(p);
             }
         }
@@ -51,8 +48,8 @@ pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 /// The documents of a YAML file as JSON (empty documents dropped).
 pub fn documents(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).expect("readable file");
-    let docs: Vec<Value> = serde_saphyr::from_multiple(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     docs.into_iter().filter(|d| !d.is_null()).collect()
 }
 

@@ -19,9 +19,10 @@ spec: {controllerName: example.com/gateway}
 #[test]
 fn gatewayclass_controller_name_immutable() {
     let old = class("example.com/gateway");
-    class("example.com/other")
-        .update_of(&old)
-        .rejects("gatewayclass.controller-name.immutable", "spec.controllerName");
+    class("example.com/other").update_of(&old).rejects(
+        "gatewayclass.controller-name.immutable",
+        "spec.controllerName",
+    );
     class("example.com/gateway")
         .set("spec.description", json!("changed"))
         .update_of(&old)
@@ -62,10 +63,22 @@ fn gateway_address_hostname_format() {
 
 #[test]
 fn schema_format_ip() {
-    for bad in ["10.0.0.256", "010.0.0.1", "fe80::1%eth0", "[::1]", "10.0.0.1/24", "host"] {
+    for bad in [
+        "10.0.0.256",
+        "010.0.0.1",
+        "fe80::1%eth0",
+        "[::1]",
+        "10.0.0.1/24",
+        "host",
+    ] {
         addresses(json!([{"value": bad}])).rejects("schema.format.ip", "spec.addresses[0].value");
     }
-    for good in ["10.0.0.1", "::1", "2001:db8::10.0.0.1", "fd00:0:0:0:0:0:0:1"] {
+    for good in [
+        "10.0.0.1",
+        "::1",
+        "2001:db8::10.0.0.1",
+        "fd00:0:0:0:0:0:0:1",
+    ] {
         addresses(json!([{"type": "IPAddress", "value": good}])).clean();
     }
     addresses(json!([{"type": "NamedAddress", "value": "not-an-ip"}])).clean();
@@ -158,8 +171,13 @@ fn listeners_tls_not_allowed() {
 
 #[test]
 fn listeners_https_tls_mode_terminate() {
-    listeners(json!([{"name": "a", "port": 443, "protocol": "HTTPS", "tls": {"mode": "Passthrough"}}]))
-        .rejects("listeners.https-tls-mode-terminate", "spec.listeners[0].tls.mode");
+    listeners(
+        json!([{"name": "a", "port": 443, "protocol": "HTTPS", "tls": {"mode": "Passthrough"}}]),
+    )
+    .rejects(
+        "listeners.https-tls-mode-terminate",
+        "spec.listeners[0].tls.mode",
+    );
     listeners(json!([{"name": "a", "port": 443, "protocol": "HTTPS",
                       "tls": {"mode": "Terminate", "options": {"example.com/k": "v"}}}]))
     .clean();
@@ -171,8 +189,10 @@ fn listeners_https_tls_mode_terminate() {
 fn listeners_tls_mode_required() {
     listeners(json!([{"name": "a", "port": 443, "protocol": "TLS"}]))
         .rejects("listeners.tls-mode-required", "spec.listeners[0]");
-    listeners(json!([{"name": "a", "port": 443, "protocol": "TLS", "tls": {"mode": "Passthrough"}}]))
-        .clean();
+    listeners(
+        json!([{"name": "a", "port": 443, "protocol": "TLS", "tls": {"mode": "Passthrough"}}]),
+    )
+    .clean();
     listener_set(json!([{"name": "a", "port": 443, "protocol": "TLS"}]))
         .rejects("listeners.tls-mode-required", "spec.listeners[0]");
 }
@@ -180,9 +200,13 @@ fn listeners_tls_mode_required() {
 #[test]
 fn listeners_hostname_not_allowed() {
     listeners(json!([{"name": "a", "port": 9000, "protocol": "TCP", "hostname": "a.example"}]))
-        .rejects("listeners.hostname-not-allowed", "spec.listeners[0].hostname");
+        .rejects(
+            "listeners.hostname-not-allowed",
+            "spec.listeners[0].hostname",
+        );
     listeners(json!([{"name": "a", "port": 9000, "protocol": "UDP"}])).clean();
-    listeners(json!([{"name": "a", "port": 80, "protocol": "HTTP", "hostname": "a.example"}])).clean();
+    listeners(json!([{"name": "a", "port": 80, "protocol": "HTTP", "hostname": "a.example"}]))
+        .clean();
 }
 
 #[test]
@@ -205,12 +229,18 @@ fn listeners_unique_port_protocol_hostname() {
         {"name": "a", "port": 80, "protocol": "HTTP", "hostname": "x.example"},
         {"name": "b", "port": 80, "protocol": "HTTP", "hostname": "x.example"},
     ]))
-    .rejects("listeners.unique-port-protocol-hostname", "spec.listeners[1]");
+    .rejects(
+        "listeners.unique-port-protocol-hostname",
+        "spec.listeners[1]",
+    );
     listeners(json!([
         {"name": "a", "port": 80, "protocol": "HTTP"},
         {"name": "b", "port": 80, "protocol": "HTTP"},
     ]))
-    .rejects("listeners.unique-port-protocol-hostname", "spec.listeners[1]");
+    .rejects(
+        "listeners.unique-port-protocol-hostname",
+        "spec.listeners[1]",
+    );
     listeners(json!([
         {"name": "a", "port": 80, "protocol": "HTTP", "hostname": "x.example"},
         {"name": "b", "port": 80, "protocol": "HTTP"},
@@ -220,7 +250,10 @@ fn listeners_unique_port_protocol_hostname() {
         {"name": "a", "port": 80, "protocol": "HTTP"},
         {"name": "b", "port": 80, "protocol": "HTTP"},
     ]))
-    .rejects("listeners.unique-port-protocol-hostname", "spec.listeners[1]");
+    .rejects(
+        "listeners.unique-port-protocol-hostname",
+        "spec.listeners[1]",
+    );
     listener_set(json!([
         {"name": "a", "port": 80, "protocol": "HTTP"},
         {"name": "b", "port": 81, "protocol": "HTTP"},
@@ -230,14 +263,21 @@ fn listeners_unique_port_protocol_hostname() {
 
 #[test]
 fn listener_tls_terminate_needs_certificate() {
-    listeners(json!([{"name": "a", "port": 443, "protocol": "HTTPS", "tls": {}}]))
-        .rejects("listener.tls.terminate-needs-certificate", "spec.listeners[0].tls");
+    listeners(json!([{"name": "a", "port": 443, "protocol": "HTTPS", "tls": {}}])).rejects(
+        "listener.tls.terminate-needs-certificate",
+        "spec.listeners[0].tls",
+    );
     listeners(json!([{"name": "a", "port": 443, "protocol": "HTTPS",
                       "tls": {"certificateRefs": [], "options": {}}}]))
-    .rejects("listener.tls.terminate-needs-certificate", "spec.listeners[0].tls");
+    .rejects(
+        "listener.tls.terminate-needs-certificate",
+        "spec.listeners[0].tls",
+    );
     listeners(json!([{"name": "a", "port": 443, "protocol": "HTTPS", "tls": cert()}])).clean();
-    listeners(json!([{"name": "a", "port": 443, "protocol": "TLS", "tls": {"mode": "Passthrough"}}]))
-        .clean();
+    listeners(
+        json!([{"name": "a", "port": 443, "protocol": "TLS", "tls": {"mode": "Passthrough"}}]),
+    )
+    .clean();
 }
 
 #[test]
@@ -249,7 +289,10 @@ fn gateway_tls_frontend_unique_ports() {
             json!({"default": {}, "perPort": [{"port": a, "tls": tls}, {"port": b, "tls": tls}]}),
         )
     };
-    per_port(443, 443).rejects("gateway.tls.frontend.unique-ports", "spec.tls.frontend.perPort[1].port");
+    per_port(443, 443).rejects(
+        "gateway.tls.frontend.unique-ports",
+        "spec.tls.frontend.perPort[1].port",
+    );
     per_port(443, 443).rejects("schema.duplicate-key", "spec.tls.frontend.perPort[1]");
     per_port(443, 8443).clean();
 }

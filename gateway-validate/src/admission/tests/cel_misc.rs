@@ -45,8 +45,14 @@ fn tlsroute_hostnames_subdomain() {
 
 #[test]
 fn tlsroute_hostnames_wildcard_first_label() {
-    tls_host("a.*.example").rejects("tlsroute.hostnames.wildcard-first-label", "spec.hostnames[0]");
-    tls_host("*").rejects("tlsroute.hostnames.wildcard-first-label", "spec.hostnames[0]");
+    tls_host("a.*.example").rejects(
+        "tlsroute.hostnames.wildcard-first-label",
+        "spec.hostnames[0]",
+    );
+    tls_host("*").rejects(
+        "tlsroute.hostnames.wildcard-first-label",
+        "spec.hostnames[0]",
+    );
     tls_host("*.example").clean();
 }
 
@@ -107,7 +113,10 @@ fn l4_route_rules_unique_names_in_v1alpha2() {
             .exp()
             .rejects("route.rules.unique-names", "spec.rules[1].name");
         l4(kind, "v1alpha2")
-            .set("spec.rules[1]", json!({"name": "b", "backendRefs": [{"name": "s", "port": 1}]}))
+            .set(
+                "spec.rules[1]",
+                json!({"name": "b", "backendRefs": [{"name": "s", "port": 1}]}),
+            )
             .set("spec.rules[0].name", json!("a"))
             .exp()
             .clean();
@@ -121,7 +130,10 @@ fn l4_route_backend_port_required() {
         if kind == "TLSRoute" {
             t = t.set("spec.hostnames", json!(["a.example"]));
         }
-        t.rejects("backendref.service-port-required", "spec.rules[0].backendRefs[0]");
+        t.rejects(
+            "backendref.service-port-required",
+            "spec.rules[0].backendRefs[0]",
+        );
     }
     l4("TCPRoute", "v1").clean();
 }
@@ -187,7 +199,10 @@ fn backendtlspolicy_validation_single_ca_source() {
             "spec.validation.caCertificateRefs",
             json!([{"group": "", "kind": "ConfigMap", "name": "ca"}]),
         )
-        .rejects("backendtlspolicy.validation.single-ca-source", "spec.validation");
+        .rejects(
+            "backendtlspolicy.validation.single-ca-source",
+            "spec.validation",
+        );
     policy()
         .remove("spec.validation.wellKnownCACertificates")
         .set(
@@ -205,11 +220,17 @@ fn backendtlspolicy_validation_single_ca_source() {
 fn backendtlspolicy_validation_ca_source_required() {
     policy()
         .remove("spec.validation.wellKnownCACertificates")
-        .rejects("backendtlspolicy.validation.ca-source-required", "spec.validation");
+        .rejects(
+            "backendtlspolicy.validation.ca-source-required",
+            "spec.validation",
+        );
     policy()
         .remove("spec.validation.wellKnownCACertificates")
         .set("spec.validation.caCertificateRefs", json!([]))
-        .rejects("backendtlspolicy.validation.ca-source-required", "spec.validation");
+        .rejects(
+            "backendtlspolicy.validation.ca-source-required",
+            "spec.validation",
+        );
     policy().clean();
 }
 
@@ -227,8 +248,10 @@ fn subject_alt_name_hostname_required() {
 
 #[test]
 fn subject_alt_name_hostname_unexpected() {
-    san(json!({"type": "URI", "uri": "spiffe://a/b", "hostname": "a.example"}))
-        .rejects("subject-alt-name.hostname.unexpected", &format!("{SAN}.hostname"));
+    san(json!({"type": "URI", "uri": "spiffe://a/b", "hostname": "a.example"})).rejects(
+        "subject-alt-name.hostname.unexpected",
+        &format!("{SAN}.hostname"),
+    );
     san(json!({"type": "URI", "uri": "spiffe://a/b"})).clean();
 }
 
@@ -328,9 +351,7 @@ fn metadata_name_format() {
     route()
         .set("metadata.name", json!("a".repeat(254)))
         .rejects("metadata.name.format", "metadata.name");
-    route()
-        .set("metadata.name", json!("a".repeat(253)))
-        .clean();
+    route().set("metadata.name", json!("a".repeat(253))).clean();
     route().set("metadata.name", json!("web-1.v2")).clean();
 }
 
@@ -376,13 +397,19 @@ fn xbackend_external_hostname() {
 #[test]
 fn xbackend_external_hostname_not_cluster_local() {
     xbackend()
-        .set("spec.externalHostname.hostname", json!("svc.ns.svc.cluster.local"))
+        .set(
+            "spec.externalHostname.hostname",
+            json!("svc.ns.svc.cluster.local"),
+        )
         .rejects(
             "xbackend.external-hostname.not-cluster-local",
             "spec.externalHostname.hostname",
         );
     xbackend()
-        .set("spec.externalHostname.hostname", json!("cluster.local.example"))
+        .set(
+            "spec.externalHostname.hostname",
+            json!("cluster.local.example"),
+        )
         .clean();
 }
 
@@ -403,14 +430,26 @@ fn xbackend_tls_client_certificate_ref() {
         .set("spec.tls", json!({"mode": "ClientAndServer"}))
         .rejects("xbackend.tls.client-certificate-ref", "spec.tls");
     xbackend()
-        .set("spec.tls", json!({"mode": "ServerOnly", "clientCertificateRef": {"name": "c"}}))
+        .set(
+            "spec.tls",
+            json!({"mode": "ServerOnly", "clientCertificateRef": {"name": "c"}}),
+        )
         .rejects("xbackend.tls.client-certificate-ref", "spec.tls");
     xbackend()
-        .set("spec.tls", json!({"mode": "ClientAndServer", "clientCertificateRef": {"name": "c"}}))
+        .set(
+            "spec.tls",
+            json!({"mode": "ClientAndServer", "clientCertificateRef": {"name": "c"}}),
+        )
         .clean();
     xbackend()
-        .set("spec.tls", json!({"mode": "ServerOnly", "validation": {"hostname": "a.example"}}))
-        .rejects("backendtlspolicy.validation.ca-source-required", "spec.tls.validation");
+        .set(
+            "spec.tls",
+            json!({"mode": "ServerOnly", "validation": {"hostname": "a.example"}}),
+        )
+        .rejects(
+            "backendtlspolicy.validation.ca-source-required",
+            "spec.tls.validation",
+        );
 }
 
 #[cfg(feature = "experimental")]
@@ -430,9 +469,8 @@ spec:
 #[cfg(feature = "experimental")]
 #[test]
 fn xbackendtrafficpolicy_budget_interval_range() {
-    let with = |i: &str| {
-        traffic_policy().set("spec.retryConstraint", json!({"budget": {"interval": i}}))
-    };
+    let with =
+        |i: &str| traffic_policy().set("spec.retryConstraint", json!({"budget": {"interval": i}}));
     with("999ms").rejects(
         "xbackendtrafficpolicy.budget-interval-range",
         "spec.retryConstraint.budget.interval",

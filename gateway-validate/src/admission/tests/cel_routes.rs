@@ -73,7 +73,10 @@ fn httproute_path_no_trailing_dot() {
 
 #[test]
 fn httproute_path_type_known() {
-    with_path("Regex", "/a").rejects("httproute.path.type-known", "spec.rules[0].matches[0].path.type");
+    with_path("Regex", "/a").rejects(
+        "httproute.path.type-known",
+        "spec.rules[0].matches[0].path.type",
+    );
     with_path("RegularExpression", "/a").clean();
 }
 
@@ -204,7 +207,10 @@ fn httproute_rule_redirect_prefix_needs_single_prefix_match() {
 fn httproute_rule_rewrite_prefix_needs_single_prefix_match() {
     let base = route().set("spec.rules[0].filters", json!([rewrite(prefix())]));
     base.clone()
-        .set("spec.rules[0].matches", json!([{"path": {"type": "Exact", "value": "/a"}}]))
+        .set(
+            "spec.rules[0].matches",
+            json!([{"path": {"type": "Exact", "value": "/a"}}]),
+        )
         .rejects(
             "httproute.rule.rewrite-prefix-needs-single-prefix-match",
             "spec.rules[0]",
@@ -216,17 +222,28 @@ fn httproute_rule_rewrite_prefix_needs_single_prefix_match() {
     route()
         .set(
             "spec.rules[0].filters",
-            json!([rewrite(json!({"type": "ReplaceFullPath", "replaceFullPath": "/x"}))]),
+            json!([rewrite(
+                json!({"type": "ReplaceFullPath", "replaceFullPath": "/x"})
+            )]),
         )
-        .set("spec.rules[0].matches", json!([{"path": {"type": "Exact", "value": "/a"}}]))
+        .set(
+            "spec.rules[0].matches",
+            json!([{"path": {"type": "Exact", "value": "/a"}}]),
+        )
         .clean();
 }
 
 #[test]
 fn httproute_rule_backend_redirect_prefix_needs_single_prefix_match() {
-    let base = route().set("spec.rules[0].backendRefs[0].filters", json!([redirect(prefix())]));
+    let base = route().set(
+        "spec.rules[0].backendRefs[0].filters",
+        json!([redirect(prefix())]),
+    );
     base.clone()
-        .set("spec.rules[0].matches", json!([{"path": {"type": "Exact", "value": "/a"}}]))
+        .set(
+            "spec.rules[0].matches",
+            json!([{"path": {"type": "Exact", "value": "/a"}}]),
+        )
         .rejects(
             "httproute.rule.backend-redirect-prefix-needs-single-prefix-match",
             "spec.rules[0]",
@@ -237,9 +254,15 @@ fn httproute_rule_backend_redirect_prefix_needs_single_prefix_match() {
 
 #[test]
 fn httproute_rule_backend_rewrite_prefix_needs_single_prefix_match() {
-    let base = route().set("spec.rules[0].backendRefs[0].filters", json!([rewrite(prefix())]));
+    let base = route().set(
+        "spec.rules[0].backendRefs[0].filters",
+        json!([rewrite(prefix())]),
+    );
     base.clone()
-        .set("spec.rules[0].matches", json!([{"path": {"value": "/a"}}, {"path": {"value": "/b"}}]))
+        .set(
+            "spec.rules[0].matches",
+            json!([{"path": {"value": "/a"}}, {"path": {"value": "/b"}}]),
+        )
         .rejects(
             "httproute.rule.backend-rewrite-prefix-needs-single-prefix-match",
             "spec.rules[0]",
@@ -252,9 +275,15 @@ fn httproute_rule_backend_rewrite_prefix_needs_single_prefix_match() {
 fn backendref_service_port_required() {
     route()
         .set("spec.rules[0].backendRefs", json!([{"name": "svc"}]))
-        .rejects("backendref.service-port-required", "spec.rules[0].backendRefs[0]");
+        .rejects(
+            "backendref.service-port-required",
+            "spec.rules[0].backendRefs[0]",
+        );
     route()
-        .set("spec.rules[0].backendRefs", json!([{"name": "svc", "port": 1}]))
+        .set(
+            "spec.rules[0].backendRefs",
+            json!([{"name": "svc", "port": 1}]),
+        )
         .clean();
     // Other kinds need no port.
     route()
@@ -275,7 +304,10 @@ fn backendref_service_port_required() {
         );
     grpc_route()
         .set("spec.rules[0].backendRefs", json!([{"name": "svc"}]))
-        .rejects("backendref.service-port-required", "spec.rules[0].backendRefs[0]");
+        .rejects(
+            "backendref.service-port-required",
+            "spec.rules[0].backendRefs[0]",
+        );
 }
 
 fn filters(list: serde_json::Value) -> T {
@@ -301,11 +333,16 @@ fn filters_redirect_and_rewrite() {
         .remove("spec.rules[0].backendRefs")
         .set(
             "spec.rules[0].filters",
-            json!([redirect(json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"})),
-                   rewrite(json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"}))]),
+            json!([
+                redirect(json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"})),
+                rewrite(json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"}))
+            ]),
         )
         .rejects("filters.redirect-and-rewrite", "spec.rules[0].filters");
-    filters(json!([rewrite(json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"}))])).clean();
+    filters(json!([rewrite(
+        json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"})
+    )]))
+    .clean();
 }
 
 #[test]
@@ -317,20 +354,29 @@ fn filters_single_cors() {
 #[test]
 fn filters_single_request_header_modifier() {
     let f = header_mod("RequestHeaderModifier");
-    filters(json!([f, f]))
-        .rejects("filters.single-request-header-modifier", "spec.rules[0].filters");
+    filters(json!([f, f])).rejects(
+        "filters.single-request-header-modifier",
+        "spec.rules[0].filters",
+    );
     filters(json!([f, header_mod("ResponseHeaderModifier")])).clean();
     grpc_route()
         .set("spec.rules[0].filters", json!([f, f]))
-        .rejects("filters.single-request-header-modifier", "spec.rules[0].filters");
-    grpc_route().set("spec.rules[0].filters", json!([f])).clean();
+        .rejects(
+            "filters.single-request-header-modifier",
+            "spec.rules[0].filters",
+        );
+    grpc_route()
+        .set("spec.rules[0].filters", json!([f]))
+        .clean();
 }
 
 #[test]
 fn filters_single_response_header_modifier() {
     let f = header_mod("ResponseHeaderModifier");
-    filters(json!([f, f]))
-        .rejects("filters.single-response-header-modifier", "spec.rules[0].filters");
+    filters(json!([f, f])).rejects(
+        "filters.single-response-header-modifier",
+        "spec.rules[0].filters",
+    );
     filters(json!([f])).clean();
     grpc_route()
         .set("spec.rules[0].backendRefs[0].filters", json!([f, f]))
@@ -358,7 +404,10 @@ fn filters_single_url_rewrite() {
     let f = rewrite(json!({"type": "ReplaceFullPath", "replaceFullPath": "/a"}));
     route()
         .set("spec.rules[0].backendRefs[0].filters", json!([f, f]))
-        .rejects("filters.single-url-rewrite", "spec.rules[0].backendRefs[0].filters");
+        .rejects(
+            "filters.single-url-rewrite",
+            "spec.rules[0].backendRefs[0].filters",
+        );
     route()
         .set("spec.rules[0].backendRefs[0].filters", json!([f]))
         .clean();
@@ -379,13 +428,21 @@ fn union_case(type_: &str, member: &str, block: serde_json::Value) {
     };
     let required = format!("filter.{slug}.required");
     let unexpected = format!("filter.{slug}.unexpected");
-    let other = if type_ == "ExtensionRef" { "CORS" } else { "ExtensionRef" };
+    let other = if type_ == "ExtensionRef" {
+        "CORS"
+    } else {
+        "ExtensionRef"
+    };
     let base = route().remove("spec.rules[0].backendRefs").exp();
     base.clone()
         .set("spec.rules[0].filters", json!([{"type": type_}]))
         .rejects(&required, "spec.rules[0].filters[0]");
     let mut wrong = json!({"type": other, member: block.clone()});
-    let other_member = if other == "CORS" { "cors" } else { "extensionRef" };
+    let other_member = if other == "CORS" {
+        "cors"
+    } else {
+        "extensionRef"
+    };
     wrong[other_member] = if other == "CORS" {
         json!({})
     } else {
@@ -394,13 +451,20 @@ fn union_case(type_: &str, member: &str, block: serde_json::Value) {
     base.clone()
         .set("spec.rules[0].filters", json!([wrong]))
         .rejects(&unexpected, &format!("spec.rules[0].filters[0].{member}"));
-    base.set("spec.rules[0].filters", json!([{"type": type_, member: block}]))
-        .clean();
+    base.set(
+        "spec.rules[0].filters",
+        json!([{"type": type_, member: block}]),
+    )
+    .clean();
 }
 
 #[test]
 fn filter_request_header_modifier_required() {
-    union_case("RequestHeaderModifier", "requestHeaderModifier", json!({"remove": ["x"]}));
+    union_case(
+        "RequestHeaderModifier",
+        "requestHeaderModifier",
+        json!({"remove": ["x"]}),
+    );
 }
 
 #[test]
@@ -413,7 +477,11 @@ fn filter_request_header_modifier_unexpected() {
 
 #[test]
 fn filter_response_header_modifier_required() {
-    union_case("ResponseHeaderModifier", "responseHeaderModifier", json!({"remove": ["x"]}));
+    union_case(
+        "ResponseHeaderModifier",
+        "responseHeaderModifier",
+        json!({"remove": ["x"]}),
+    );
 }
 
 #[test]
@@ -441,26 +509,42 @@ fn filter_request_mirror_unexpected() {
 
 #[test]
 fn filter_request_redirect_required() {
-    union_case("RequestRedirect", "requestRedirect", json!({"scheme": "https"}));
+    union_case(
+        "RequestRedirect",
+        "requestRedirect",
+        json!({"scheme": "https"}),
+    );
 }
 
 #[test]
 fn filter_request_redirect_unexpected() {
     route()
         .remove("spec.rules[0].backendRefs")
-        .set("spec.rules[0].filters", json!([{"type": "CORS", "cors": {}, "requestRedirect": {}}]))
-        .rejects("filter.request-redirect.unexpected", "spec.rules[0].filters[0].requestRedirect");
+        .set(
+            "spec.rules[0].filters",
+            json!([{"type": "CORS", "cors": {}, "requestRedirect": {}}]),
+        )
+        .rejects(
+            "filter.request-redirect.unexpected",
+            "spec.rules[0].filters[0].requestRedirect",
+        );
 }
 
 #[test]
 fn filter_url_rewrite_required() {
-    union_case("URLRewrite", "urlRewrite", json!({"hostname": "example.com"}));
+    union_case(
+        "URLRewrite",
+        "urlRewrite",
+        json!({"hostname": "example.com"}),
+    );
 }
 
 #[test]
 fn filter_url_rewrite_unexpected() {
-    filters(json!([{"type": "CORS", "cors": {}, "urlRewrite": {}}]))
-        .rejects("filter.url-rewrite.unexpected", "spec.rules[0].filters[0].urlRewrite");
+    filters(json!([{"type": "CORS", "cors": {}, "urlRewrite": {}}])).rejects(
+        "filter.url-rewrite.unexpected",
+        "spec.rules[0].filters[0].urlRewrite",
+    );
 }
 
 #[test]
@@ -505,7 +589,10 @@ fn filter_external_auth_unexpected() {
     filters(json!([{"type": "CORS", "cors": {},
         "externalAuth": {"protocol": "GRPC", "grpc": {}, "backendRef": {"name": "a", "port": 1}}}]))
     .exp()
-    .rejects("filter.external-auth.unexpected", "spec.rules[0].filters[0].externalAuth");
+    .rejects(
+        "filter.external-auth.unexpected",
+        "spec.rules[0].filters[0].externalAuth",
+    );
 }
 
 #[test]
@@ -513,8 +600,10 @@ fn grpc_filter_unions() {
     let g = |f: serde_json::Value| grpc_route().set("spec.rules[0].filters", json!([f]));
     g(json!({"type": "RequestMirror"}))
         .rejects("filter.request-mirror.required", "spec.rules[0].filters[0]");
-    g(json!({"type": "ExtensionRef", "extensionRef": {"group": "", "kind": "K", "name": "n"},
-             "requestHeaderModifier": {}}))
+    g(
+        json!({"type": "ExtensionRef", "extensionRef": {"group": "", "kind": "K", "name": "n"},
+             "requestHeaderModifier": {}}),
+    )
     .rejects(
         "filter.request-header-modifier.unexpected",
         "spec.rules[0].filters[0].requestHeaderModifier",
@@ -529,29 +618,40 @@ fn cors_with(field: &str, values: serde_json::Value) -> T {
 
 #[test]
 fn cors_allow_headers_wildcard_alone() {
-    cors_with("allowHeaders", json!(["*", "x-a"]))
-        .rejects("cors.allow-headers.wildcard-alone", "spec.rules[0].filters[0].cors.allowHeaders");
+    cors_with("allowHeaders", json!(["*", "x-a"])).rejects(
+        "cors.allow-headers.wildcard-alone",
+        "spec.rules[0].filters[0].cors.allowHeaders",
+    );
     cors_with("allowHeaders", json!(["*"])).clean();
 }
 
 #[test]
 fn cors_allow_methods_wildcard_alone() {
-    cors_with("allowMethods", json!(["GET", "*"]))
-        .rejects("cors.allow-methods.wildcard-alone", "spec.rules[0].filters[0].cors.allowMethods");
+    cors_with("allowMethods", json!(["GET", "*"])).rejects(
+        "cors.allow-methods.wildcard-alone",
+        "spec.rules[0].filters[0].cors.allowMethods",
+    );
     cors_with("allowMethods", json!(["*"])).clean();
     cors_with("allowMethods", json!(["GET", "POST"])).clean();
 }
 
 #[test]
 fn cors_allow_origins_wildcard_alone() {
-    cors_with("allowOrigins", json!(["https://a.example", "*"]))
-        .rejects("cors.allow-origins.wildcard-alone", "spec.rules[0].filters[0].cors.allowOrigins");
-    cors_with("allowOrigins", json!(["https://a.example", "https://*.b.example:8443"])).clean();
+    cors_with("allowOrigins", json!(["https://a.example", "*"])).rejects(
+        "cors.allow-origins.wildcard-alone",
+        "spec.rules[0].filters[0].cors.allowOrigins",
+    );
+    cors_with(
+        "allowOrigins",
+        json!(["https://a.example", "https://*.b.example:8443"]),
+    )
+    .clean();
 }
 
 #[cfg(feature = "experimental")]
 fn auth(block: serde_json::Value) -> T {
-    let mut f = json!({"type": "ExternalAuth", "externalAuth": {"backendRef": {"name": "a", "port": 1}}});
+    let mut f =
+        json!({"type": "ExternalAuth", "externalAuth": {"backendRef": {"name": "a", "port": 1}}});
     for (k, v) in block.as_object().expect("object") {
         f["externalAuth"][k] = v.clone();
     }
@@ -561,32 +661,40 @@ fn auth(block: serde_json::Value) -> T {
 #[cfg(feature = "experimental")]
 #[test]
 fn external_auth_grpc_required() {
-    auth(json!({"protocol": "GRPC"}))
-        .rejects("external-auth.grpc.required", "spec.rules[0].filters[0].externalAuth");
+    auth(json!({"protocol": "GRPC"})).rejects(
+        "external-auth.grpc.required",
+        "spec.rules[0].filters[0].externalAuth",
+    );
     auth(json!({"protocol": "GRPC", "grpc": {}})).clean();
 }
 
 #[cfg(feature = "experimental")]
 #[test]
 fn external_auth_grpc_unexpected() {
-    auth(json!({"protocol": "HTTP", "http": {}, "grpc": {}}))
-        .rejects("external-auth.grpc.unexpected", "spec.rules[0].filters[0].externalAuth.grpc");
+    auth(json!({"protocol": "HTTP", "http": {}, "grpc": {}})).rejects(
+        "external-auth.grpc.unexpected",
+        "spec.rules[0].filters[0].externalAuth.grpc",
+    );
     auth(json!({"protocol": "HTTP", "http": {"path": "/auth"}})).clean();
 }
 
 #[cfg(feature = "experimental")]
 #[test]
 fn external_auth_http_required() {
-    auth(json!({"protocol": "HTTP"}))
-        .rejects("external-auth.http.required", "spec.rules[0].filters[0].externalAuth");
+    auth(json!({"protocol": "HTTP"})).rejects(
+        "external-auth.http.required",
+        "spec.rules[0].filters[0].externalAuth",
+    );
     auth(json!({"protocol": "HTTP", "http": {}})).clean();
 }
 
 #[cfg(feature = "experimental")]
 #[test]
 fn external_auth_http_unexpected() {
-    auth(json!({"protocol": "GRPC", "grpc": {}, "http": {}}))
-        .rejects("external-auth.http.unexpected", "spec.rules[0].filters[0].externalAuth.http");
+    auth(json!({"protocol": "GRPC", "grpc": {}, "http": {}})).rejects(
+        "external-auth.http.unexpected",
+        "spec.rules[0].filters[0].externalAuth.http",
+    );
     auth(json!({"protocol": "GRPC", "grpc": {"allowedHeaders": ["x"]}})).clean();
 }
 
@@ -600,8 +708,10 @@ fn mirror(block: serde_json::Value) -> T {
 
 #[test]
 fn mirror_percent_or_fraction() {
-    mirror(json!({"percent": 10, "fraction": {"numerator": 1}}))
-        .rejects("mirror.percent-or-fraction", "spec.rules[0].filters[0].requestMirror");
+    mirror(json!({"percent": 10, "fraction": {"numerator": 1}})).rejects(
+        "mirror.percent-or-fraction",
+        "spec.rules[0].filters[0].requestMirror",
+    );
     mirror(json!({"percent": 10})).clean();
     mirror(json!({"fraction": {"numerator": 1}})).clean();
 }
@@ -635,11 +745,13 @@ fn path_modifier_replace_full_path_required() {
 
 #[test]
 fn path_modifier_replace_full_path_unexpected() {
-    path_mod(json!({"type": "ReplacePrefixMatch", "replacePrefixMatch": "/", "replaceFullPath": "/x"}))
-        .rejects(
-            "path-modifier.replace-full-path.unexpected",
-            "spec.rules[0].filters[0].urlRewrite.path.replaceFullPath",
-        );
+    path_mod(
+        json!({"type": "ReplacePrefixMatch", "replacePrefixMatch": "/", "replaceFullPath": "/x"}),
+    )
+    .rejects(
+        "path-modifier.replace-full-path.unexpected",
+        "spec.rules[0].filters[0].urlRewrite.path.replaceFullPath",
+    );
     path_mod(json!({"type": "ReplaceFullPath", "replaceFullPath": "/x"})).clean();
 }
 
@@ -741,18 +853,24 @@ fn grpcroute_method_service_or_method() {
 
 #[test]
 fn grpcroute_method_service_format() {
-    method(json!({"service": "pkg..Svc"}))
-        .rejects("grpcroute.method.service-format", "spec.rules[0].matches[0].method.service");
-    method(json!({"service": "1pkg"}))
-        .rejects("grpcroute.method.service-format", "spec.rules[0].matches[0].method.service");
+    method(json!({"service": "pkg..Svc"})).rejects(
+        "grpcroute.method.service-format",
+        "spec.rules[0].matches[0].method.service",
+    );
+    method(json!({"service": "1pkg"})).rejects(
+        "grpcroute.method.service-format",
+        "spec.rules[0].matches[0].method.service",
+    );
     method(json!({"service": ".Pkg.v1._Svc2"})).clean();
     method(json!({"type": "RegularExpression", "service": "pkg..*"})).clean();
 }
 
 #[test]
 fn grpcroute_method_method_format() {
-    method(json!({"method": "Get-User"}))
-        .rejects("grpcroute.method.method-format", "spec.rules[0].matches[0].method.method");
+    method(json!({"method": "Get-User"})).rejects(
+        "grpcroute.method.method-format",
+        "spec.rules[0].matches[0].method.method",
+    );
     method(json!({"method": "_Get_User2"})).clean();
     method(json!({"type": "RegularExpression", "method": "Get.*"})).clean();
 }
@@ -790,10 +908,16 @@ fn parentrefs_unique() {
 fn parentrefs_section_name_and_port_all_or_none() {
     parents(json!([{"name": "gw", "port": 80}, {"name": "gw"}]))
         .exp()
-        .rejects("parentrefs.section-name-and-port-all-or-none", "spec.parentRefs");
+        .rejects(
+            "parentrefs.section-name-and-port-all-or-none",
+            "spec.parentRefs",
+        );
     parents(json!([{"name": "gw", "sectionName": "a"}, {"name": "gw"}]))
         .exp()
-        .rejects("parentrefs.section-name-and-port-all-or-none", "spec.parentRefs");
+        .rejects(
+            "parentrefs.section-name-and-port-all-or-none",
+            "spec.parentRefs",
+        );
     parents(json!([{"name": "gw", "port": 80}, {"name": "gw", "port": 443}]))
         .exp()
         .clean();

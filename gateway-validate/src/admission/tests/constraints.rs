@@ -128,7 +128,9 @@ fn places(root: &Value, pattern: &[Pat]) -> Vec<(Vec<Step>, bool)> {
     for p in parents {
         let mut next = Vec::new();
         for prefix in prefixes {
-            let Some(node) = get(root, &prefix) else { continue };
+            let Some(node) = get(root, &prefix) else {
+                continue;
+            };
             match p {
                 Pat::Key(k) => {
                     if node.get(k).is_some() {
@@ -157,7 +159,9 @@ fn places(root: &Value, pattern: &[Pat]) -> Vec<(Vec<Step>, bool)> {
     }
     let mut out = Vec::new();
     for prefix in prefixes {
-        let Some(node) = get(root, &prefix) else { continue };
+        let Some(node) = get(root, &prefix) else {
+            continue;
+        };
         match last {
             Pat::Key(k) => {
                 let mut s = prefix.clone();
@@ -265,7 +269,11 @@ fn good_bad(p: &Pattern) -> (&'static str, &'static str) {
         (&PRECISE_HOSTNAME, "a.example", "*.a.example"),
         (&PROTOCOL, "example.com/proto", "example.com/my-proto"),
         (&HEADER_NAME, "X-a!#$%&'*+-.^_`|~", "x:a"),
-        (&CORS_ORIGIN, "https://*.a.example:8443", "https://a.example/path"),
+        (
+            &CORS_ORIGIN,
+            "https://*.a.example:8443",
+            "https://a.example/path",
+        ),
         (&PATH, "/a%20b", "/a b"),
         (&HEADER_VALUE, "a b\tc", " a"),
         (&DURATION, "5s", "1d"),
@@ -310,7 +318,10 @@ fn vary(item: &Value, k: usize, node: Option<&Node>) -> Value {
             if let Some(Value::String(v)) = m.get("value")
                 && patterns::is_ipv4(v)
             {
-                m.insert("value".into(), json!(format!("10.1.{}.{}", k / 250, k % 250 + 1)));
+                m.insert(
+                    "value".into(),
+                    json!(format!("10.1.{}.{}", k / 250, k % 250 + 1)),
+                );
             }
             Value::Object(m)
         }
@@ -391,7 +402,9 @@ fn try_place(
     let list_of = |n: usize| -> Option<Value> {
         let first = get(fixture, steps)?.as_array()?.first()?.clone();
         let item_node = node_at(schema, &[pattern, &[Pat::AnyIndex]].concat());
-        Some(Value::Array((0..n).map(|k| vary(&first, k, item_node)).collect()))
+        Some(Value::Array(
+            (0..n).map(|k| vary(&first, k, item_node)).collect(),
+        ))
     };
     let string_pattern = || match node_at(schema, pattern) {
         Some(Node::Str(s)) => s.pattern,
@@ -431,7 +444,10 @@ fn try_place(
         Constraint::MaxLength(_, n) => {
             let p = string_pattern();
             let (Some(ok), Some(long)) = (sample(p, *n), sample(p, n + 1)) else {
-                return Err(format!("no sample of length {n} for {:?}", p.map(|p| p.rule)));
+                return Err(format!(
+                    "no sample of length {n} for {:?}",
+                    p.map(|p| p.rule)
+                ));
             };
             fails(&with(json!(long)), channel, rule::MAX_LENGTH, &field)?;
             passes(&with(json!(ok)), channel)

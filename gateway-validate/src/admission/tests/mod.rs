@@ -7,8 +7,8 @@
 //! (`fixtures.rs`); the string formats have their own named tests.
 
 mod cel_gateway;
-mod cel_routes;
 mod cel_misc;
+mod cel_routes;
 mod constraints;
 mod fixtures;
 mod pipeline;
@@ -140,7 +140,11 @@ impl T {
     #[track_caller]
     pub(super) fn clean(&self) {
         let findings = self.findings();
-        assert!(findings.is_empty(), "expected nothing, got:\n{}", show(&findings));
+        assert!(
+            findings.is_empty(),
+            "expected nothing, got:\n{}",
+            show(&findings)
+        );
     }
 }
 

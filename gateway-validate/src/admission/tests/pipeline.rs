@@ -24,7 +24,10 @@ fn defaulted_matches_allow_a_prefix_redirect() {
 fn defaulted_method_type_requires_service_or_method() {
     grpc_route()
         .set("spec.rules[0].matches", json!([{"method": {}}]))
-        .rejects("grpcroute.method.service-or-method", "spec.rules[0].matches[0].method");
+        .rejects(
+            "grpcroute.method.service-or-method",
+            "spec.rules[0].matches[0].method",
+        );
 }
 
 #[test]
@@ -34,7 +37,10 @@ fn defaulted_tls_mode_requires_a_certificate() {
             "spec.listeners",
             json!([{"name": "a", "port": 443, "protocol": "HTTPS", "tls": {}}]),
         )
-        .rejects("listener.tls.terminate-needs-certificate", "spec.listeners[0].tls");
+        .rejects(
+            "listener.tls.terminate-needs-certificate",
+            "spec.listeners[0].tls",
+        );
 }
 
 #[test]
@@ -64,8 +70,14 @@ fn every_finding_of_an_object_at_once() {
         ("schema.pattern.hostname", "spec.hostnames[0]"),
         ("schema.enum", "spec.rules[0].matches[1].method"),
         ("schema.minimum", "spec.rules[0].backendRefs[0].weight"),
-        ("httproute.path.starts-with-slash", "spec.rules[0].matches[0].path.value"),
-        ("httproute.path.no-double-slash", "spec.rules[0].matches[0].path.value"),
+        (
+            "httproute.path.starts-with-slash",
+            "spec.rules[0].matches[0].path.value",
+        ),
+        (
+            "httproute.path.no-double-slash",
+            "spec.rules[0].matches[0].path.value",
+        ),
     ] {
         assert!(got.contains(&want), "missing {want:?} in {got:?}");
     }
@@ -76,14 +88,20 @@ fn every_finding_of_an_object_at_once() {
 #[test]
 fn findings_display_rule_and_path() {
     let findings = route()
-        .set("spec.rules[0].matches", json!([{"path": {"type": "Exact", "value": "x"}}]))
+        .set(
+            "spec.rules[0].matches",
+            json!([{"path": {"type": "Exact", "value": "x"}}]),
+        )
         .findings();
     let text = findings[0].to_string();
     assert!(
         text.starts_with("HTTPRoute default/web: spec.rules[0].matches[0].path.value: "),
         "{text}"
     );
-    assert!(text.ends_with("[httproute.path.starts-with-slash]"), "{text}");
+    assert!(
+        text.ends_with("[httproute.path.starts-with-slash]"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -105,8 +123,8 @@ fn rejected_objects_take_no_part_in_the_status_pass() {
     // Warnings do not reject.
     #[cfg(feature = "experimental")]
     {
-        let pruned = super::to_object(&route().set("spec.rules[0].retry", json!({})).value)
-            .expect("loads");
+        let pruned =
+            super::to_object(&route().set("spec.rules[0].retry", json!({})).value).expect("loads");
         let mut snapshot = Snapshot::new();
         snapshot.insert(pruned, None);
         let report = validate(&snapshot, &Options::new().channel(Channel::Standard));
