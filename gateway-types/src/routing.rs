@@ -226,3 +226,37 @@ pub struct BackendTls {
     /// given, to verify.
     pub hostname: String,
 }
+
+impl AttachedRoute {
+    /// A route attached as written, for views built by hand (a proxy fed by
+    /// its own control plane, tests): namespace and name from the metadata
+    /// (namespace `default` when unset), the creation time parsed from it,
+    /// the route's own `hostnames` (a router intersects them with the
+    /// listener's), and no per-rule resolution (`rules` empty: a router
+    /// serves every rule with its backendRefs as written).
+    #[must_use]
+    pub fn new(route: RouteObject) -> Self {
+        let meta = route.metadata();
+        let namespace = meta
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_owned());
+        let name = meta.name.clone().unwrap_or_default();
+        let created = crate::meta::MetaExt::creation_timestamp_text(meta)
+            .and_then(|t| crate::meta::parse_timestamp(&t));
+        let hostnames = match &route {
+            RouteObject::Http(r) => r.spec.hostnames.clone(),
+            RouteObject::Grpc(r) => r.spec.hostnames.clone(),
+            RouteObject::Tls(r) => r.spec.hostnames.clone(),
+            RouteObject::Tcp(_) | RouteObject::Udp(_) => None,
+        };
+        Self {
+            route,
+            namespace,
+            name,
+            created,
+            hostnames,
+            rules: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,1232 @@
+//! Building the compiled router from a routing view.
+//!
+//! The builder re-checks everything it compiles (it does not trust that the
+//! view passed validation): every rule that cannot be served is reported
+//! with its route, rule and field, and left out.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gateway_types::grpc_route::{GrpcHeaderMatchType, GrpcMethodMatchType, GrpcRouteMatch};
+use gateway_types::http_route::{
+    HeaderMatchType, HttpRouteMatch, PathMatchType, QueryParamMatchType,
+};
+use gateway_types::routing::{
+    AttachedRoute, ListenerOwner, ListenerRouting, ResolvedBackend, RouteObject, RuleRouting,
+};
+use gateway_types::shared::BackendObjectReference;
+use http::{HeaderName, Method};
+
+use crate::compiled::{Bucket, Entry, GrpcTable, HttpTable, Inner, ListenerTable, PortTable, Rule};
+use crate::error::{BuildError, BuildErrorKind};
+use crate::filter::{self, FieldError, FilterList, Op};
+use crate::matched::Timeouts;
+use crate::path::normalize_path;
+use crate::pattern::{Haystack, Pattern};
+use crate::precedence::{GrpcKey, HttpKey, PathClass, compare_routes};
+use crate::predicate::{HeaderPredicate, Predicates, QueryPredicate, ValueMatch};
+use crate::router::Config;
+use crate::table::{FastMap, HostKey, NONE, Span};
+
+/// Where a compiled match goes in a bucket.
+#[derive(Debug, Clone)]
+enum HttpPlace {
+    Exact(Arc<str>),
+    /// The normalised value.
+    Prefix(Arc<str>),
+    Regex(u32),
+}
+
+#[derive(Debug, Clone)]
+enum GrpcPlace {
+    Full(Arc<str>),
+    Service(Arc<str>),
+    Method(Arc<str>),
+    /// Index into `grpc_patterns`, or [`NONE`] for a match-all.
+    General(u32),
+}
+
+#[derive(Debug, Clone)]
+struct HttpPending {
+    key: HttpKey,
+    place: HttpPlace,
+    entry: Entry,
+}
+
+#[derive(Debug, Clone)]
+struct GrpcPending {
+    key: GrpcKey,
+    place: GrpcPlace,
+    entry: Entry,
+}
+
+#[derive(Debug, Default)]
+struct PendingBucket {
+    http: Vec<HttpPending>,
+    grpc: Vec<GrpcPending>,
+}
+
+/// A match compiled once for a rule, before it is placed in buckets.
+enum CompiledMatch {
+    Http(HttpKey, HttpPlace, u32),
+    Grpc(GrpcKey, GrpcPlace, u32),
+}
+
+/// Where errors inside one route come from.
+struct Site<'a> {
+    kind: &'static str,
+    namespace: &'a str,
+    name: &'a str,
+}
+
+impl Site<'_> {
+    fn error(&self, rule: Option<usize>, (field, kind): FieldError) -> BuildError {
+        BuildError {
+            route_kind: self.kind.to_owned(),
+            namespace: self.namespace.to_owned(),
+            name: self.name.to_owned(),
+            rule,
+            field,
+            kind,
+        }
+    }
+}
+
+fn invalid(field: String, message: impl Into<String>) -> FieldError {
+    (field, BuildErrorKind::InvalidValue(message.into()))
+}
+
+struct Compiler<'c> {
+    config: &'c Config,
+    inner: Inner,
+    errors: Vec<BuildError>,
+    rule_count: usize,
+    limit_reported: bool,
+    pattern_ids: HashMap<(Haystack, Box<str>), u32>,
+    pending: Vec<PendingBucket>,
+}
+
+/// Compiles `listeners`; returns the router and every error.
+pub(crate) fn compile(
+    config: &Config,
+    listeners: Vec<Arc<ListenerRouting>>,
+) -> (Inner, Vec<BuildError>) {
+    let mut c = Compiler {
+        config,
+        inner: Inner {
+            config: config.clone(),
+            ..Inner::default()
+        },
+        errors: Vec::new(),
+        rule_count: 0,
+        limit_reported: false,
+        pattern_ids: HashMap::new(),
+        pending: Vec::new(),
+    };
+    for (index, listener) in listeners.iter().enumerate() {
+        let table = c.listener(index, listener);
+        c.inner.tables.push(table);
+    }
+    c.inner.listeners = listeners;
+    c.finish_buckets();
+    if config.eager_regex_value() {
+        for p in &c.inner.patterns {
+            p.compile();
+        }
+    }
+    (c.inner, c.errors)
+}
+
+fn port_of(listener: &ListenerRouting) -> Option<u16> {
+    u16::try_from(listener.port).ok().filter(|p| *p > 0)
+}
+
+/// The effective hostnames of a route on a listener (spec 4.2): the route's
+/// hostnames intersected with the listener's, or the listener's when the
+/// route has none. Empty: the route does not attach.
+pub(crate) fn effective_hosts(listener: Option<&str>, route: Option<&[String]>) -> Vec<HostKey> {
+    let mut keys = Vec::new();
+    match route.filter(|r| !r.is_empty()) {
+        None => keys.push(HostKey::of(listener)),
+        Some(hostnames) => {
+            for h in hostnames {
+                if let Some(e) = crate::host::intersect(listener, h) {
+                    let key = HostKey::of(Some(e));
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// The route positions of a listener sorted by route precedence (oldest,
+/// then `namespace/name`, then position), as a rank per position.
+fn route_ranks(routes: &[AttachedRoute]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..routes.len()).collect();
+    order.sort_by(|&a, &b| compare_routes(&routes[a], &routes[b]).then(a.cmp(&b)));
+    let mut ranks = vec![0u32; routes.len()];
+    for (rank, pos) in order.into_iter().enumerate() {
+        ranks[pos] = u32::try_from(rank).unwrap_or(u32::MAX);
+    }
+    ranks
+}
+
+/// Whether the view serves rule `index` of `route` (a missing entry: yes).
+fn rule_served(route: &AttachedRoute, index: usize) -> bool {
+    route.rules.get(index).is_none_or(|r| r.valid)
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NONE)
+}
+
+fn backend_as_written(
+    route_namespace: &str,
+    object: &BackendObjectReference,
+    weight: i32,
+) -> ResolvedBackend {
+    let mut b = ResolvedBackend::default();
+    b.group = object.group_or_default().to_owned();
+    b.kind = object.kind_or_default().to_owned();
+    b.namespace = object
+        .namespace
+        .clone()
+        .unwrap_or_else(|| route_namespace.to_owned());
+    b.name.clone_from(&object.name);
+    b.port = object.port;
+    b.weight = u32::try_from(weight).unwrap_or(0);
+    b
+}
+
+impl Compiler<'_> {
+    fn listener(&mut self, index: usize, listener: &ListenerRouting) -> ListenerTable {
+        let mut table = ListenerTable::default();
+        let Some(port) = port_of(listener) else {
+            let namespace = match &listener.owner {
+                ListenerOwner::ListenerSet { namespace, .. } => namespace.clone(),
+                _ => String::new(),
+            };
+            self.errors.push(BuildError {
+                route_kind: "Listener".to_owned(),
+                namespace,
+                name: listener.name.clone(),
+                rule: None,
+                field: "port".to_owned(),
+                kind: BuildErrorKind::InvalidValue(format!(
+                    "port {} is not in 1..65535",
+                    listener.port
+                )),
+            });
+            return table;
+        };
+        if !listener.ready {
+            return table;
+        }
+        let li = to_u32(index);
+        let key = HostKey::of(listener.hostname.as_deref());
+        let ports = &mut self.inner.ports;
+        let slot = match ports.iter().position(|(p, _)| *p == port) {
+            Some(i) => i,
+            None => {
+                ports.push((port, PortTable::default()));
+                ports.len() - 1
+            }
+        };
+        let ports_table = &mut ports[slot].1;
+        match listener.protocol.as_str() {
+            "HTTP" => {
+                ports_table.http.insert_first(&key, li);
+                self.http_listener(li, listener, &mut table);
+            }
+            "HTTPS" => {
+                ports_table.https.insert_first(&key, li);
+                self.http_listener(li, listener, &mut table);
+            }
+            "TLS" => {
+                ports_table.tls.insert_first(&key, li);
+                self.tls_listener(listener, &mut table);
+            }
+            "TCP" => {
+                ports_table.tcp.get_or_insert(li);
+                table.stream = stream_route(listener, |r| matches!(r, RouteObject::Tcp(_)));
+                synthesize_stream(listener, table.stream, &mut table);
+            }
+            "UDP" => {
+                ports_table.udp.get_or_insert(li);
+                table.stream = stream_route(listener, |r| matches!(r, RouteObject::Udp(_)));
+                synthesize_stream(listener, table.stream, &mut table);
+            }
+            _ => {}
+        }
+        table
+    }
+
+    fn tls_listener(&mut self, listener: &ListenerRouting, table: &mut ListenerTable) {
+        let ranks = route_ranks(&listener.routes);
+        for (pos, attached) in listener.routes.iter().enumerate() {
+            if !matches!(attached.route, RouteObject::Tls(_)) {
+                continue;
+            }
+            let RouteObject::Tls(route) = &attached.route else {
+                continue;
+            };
+            let Some(rule) = (0..route.spec.rules.len()).find(|&i| rule_served(attached, i)) else {
+                continue;
+            };
+            for key in effective_hosts(listener.hostname.as_deref(), attached.hostnames.as_deref())
+            {
+                table
+                    .tls
+                    .entry_or_insert_with(&key, Vec::new)
+                    .push((to_u32(pos), to_u32(rule)));
+            }
+        }
+        let sort = |v: &mut Vec<(u32, u32)>| v.sort_by_key(|(pos, _)| ranks[*pos as usize]);
+        table.tls.for_each_value_mut(sort);
+        let mut winners = Vec::new();
+        for v in table.tls.values() {
+            winners.extend(v.iter().copied());
+        }
+        for w in winners {
+            synthesize_stream(listener, Some(w), table);
+        }
+    }
+
+    fn http_listener(&mut self, li: u32, listener: &ListenerRouting, table: &mut ListenerTable) {
+        let ranks = route_ranks(&listener.routes);
+        for (pos, attached) in listener.routes.iter().enumerate() {
+            let (kind, rules) = match &attached.route {
+                RouteObject::Http(r) => ("HTTPRoute", r.spec.rules_or_default().len()),
+                RouteObject::Grpc(r) => (
+                    "GRPCRoute",
+                    r.spec.rules.as_deref().unwrap_or_default().len(),
+                ),
+                _ => continue,
+            };
+            let keys = effective_hosts(listener.hostname.as_deref(), attached.hostnames.as_deref());
+            if keys.is_empty() {
+                continue;
+            }
+            let site = Site {
+                kind,
+                namespace: &attached.namespace,
+                name: &attached.name,
+            };
+            for ri in 0..rules {
+                if !rule_served(attached, ri) {
+                    continue;
+                }
+                if self.rule_count >= self.config.max_rules_value() {
+                    if !self.limit_reported {
+                        self.limit_reported = true;
+                        let limit = self.config.max_rules_value();
+                        self.errors.push(site.error(
+                            Some(ri),
+                            (
+                                format!("spec.rules[{ri}]"),
+                                BuildErrorKind::TooManyRules { limit },
+                            ),
+                        ));
+                    }
+                    return;
+                }
+                let compiled = match &attached.route {
+                    RouteObject::Http(r) => self.http_rule(li, pos, ranks[pos], attached, r, ri),
+                    RouteObject::Grpc(r) => self.grpc_rule(li, pos, ranks[pos], attached, r, ri),
+                    _ => continue,
+                };
+                let (rule, matches) = match compiled {
+                    Ok(ok) => ok,
+                    Err(errors) => {
+                        self.errors
+                            .extend(errors.into_iter().map(|e| site.error(Some(ri), e)));
+                        continue;
+                    }
+                };
+                self.rule_count += 1;
+                let rule_id = to_u32(self.inner.rules.len());
+                self.inner.rules.push(rule);
+                for key in &keys {
+                    let next = to_u32(self.pending.len());
+                    let bucket = *table.buckets.entry_or_insert_with(key, || next);
+                    if bucket == next {
+                        self.pending.push(PendingBucket::default());
+                    }
+                    let Some(pending) = self.pending.get_mut(bucket as usize) else {
+                        continue;
+                    };
+                    for (mi, m) in matches.iter().enumerate() {
+                        let entry = |predicates: u32, aux: u32| Entry {
+                            rule: rule_id,
+                            matched: to_u32(mi),
+                            predicates,
+                            rank: 0,
+                            aux,
+                        };
+                        match m {
+                            CompiledMatch::Http(k, place, preds) => {
+                                let aux = match place {
+                                    HttpPlace::Regex(p) => *p,
+                                    _ => NONE,
+                                };
+                                pending.http.push(HttpPending {
+                                    key: *k,
+                                    place: place.clone(),
+                                    entry: entry(*preds, aux),
+                                });
+                            }
+                            CompiledMatch::Grpc(k, place, preds) => {
+                                let aux = match place {
+                                    GrpcPlace::General(p) => *p,
+                                    _ => NONE,
+                                };
+                                pending.grpc.push(GrpcPending {
+                                    key: *k,
+                                    place: place.clone(),
+                                    entry: entry(*preds, aux),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn pattern(
+        &mut self,
+        source: &str,
+        haystack: Haystack,
+        field: String,
+    ) -> Result<u32, FieldError> {
+        if let Some(&id) = self.pattern_ids.get(&(haystack, source.into())) {
+            return Ok(id);
+        }
+        let pattern = Pattern::new(source, haystack, self.config.regex_size_limit_value())
+            .map_err(|kind| (field, kind))?;
+        let id = to_u32(self.inner.patterns.len());
+        self.inner.patterns.push(pattern);
+        self.pattern_ids.insert((haystack, source.into()), id);
+        Ok(id)
+    }
+
+    fn predicates(&mut self, p: Predicates) -> u32 {
+        if p.is_empty() {
+            return NONE;
+        }
+        let id = to_u32(self.inner.predicates.len());
+        self.inner.predicates.push(p);
+        id
+    }
+
+    fn value_match(
+        &mut self,
+        regex: bool,
+        value: &str,
+        field: String,
+    ) -> Result<ValueMatch, FieldError> {
+        if regex {
+            Ok(ValueMatch::Regex(self.pattern(
+                value,
+                Haystack::Bytes,
+                field,
+            )?))
+        } else {
+            Ok(ValueMatch::Exact(value.as_bytes().into()))
+        }
+    }
+
+    /// Header conditions: the first entry per name (ignoring case) counts.
+    fn headers<'h>(
+        &mut self,
+        headers: impl ExactSizeIterator<Item = (&'h str, &'h str, Result<bool, &'h str>)>,
+        field: &str,
+        errors: &mut Vec<FieldError>,
+    ) -> Vec<HeaderPredicate> {
+        let count = headers.len();
+        let limit = self.config.max_header_matches_value();
+        if count > limit {
+            errors.push((
+                format!("{field}.headers"),
+                BuildErrorKind::TooManyHeaderMatches { limit, count },
+            ));
+            return Vec::new();
+        }
+        let mut out: Vec<HeaderPredicate> = Vec::new();
+        for (i, (name, value, regex)) in headers.enumerate() {
+            let f = format!("{field}.headers[{i}]");
+            let regex = match regex {
+                Ok(r) => r,
+                Err(other) => {
+                    errors.push(invalid(
+                        format!("{f}.type"),
+                        format!(
+                            "unknown header match type `{other}`; use Exact or RegularExpression"
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+                errors.push(invalid(
+                    format!("{f}.name"),
+                    format!("`{name}` is not a valid header name"),
+                ));
+                continue;
+            };
+            if out.iter().any(|h| h.name == name) {
+                continue;
+            }
+            match self.value_match(regex, value, format!("{f}.value")) {
+                Ok(value) => out.push(HeaderPredicate { name, value }),
+                Err(e) => errors.push(e),
+            }
+        }
+        out
+    }
+
+    fn http_match(
+        &mut self,
+        m: &HttpRouteMatch,
+        field: &str,
+    ) -> Result<CompiledMatch, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let path = m.path_or_default();
+        let value = path.value_or_default();
+        let vfield = format!("{field}.path.value");
+        let (class, path_len, place) = match path.type_or_default() {
+            t @ (PathMatchType::Exact | PathMatchType::PathPrefix) => {
+                let normal = if value.starts_with('/') {
+                    normalize_path(value, self.config.path_options_value())
+                        .map_err(|e| invalid(vfield.clone(), format!("`{value}`: {e}")))
+                        .and_then(|n| {
+                            if n.contains("//") {
+                                Err(invalid(
+                                    vfield.clone(),
+                                    format!("`{value}` must not contain `//`"),
+                                ))
+                            } else {
+                                Ok(n)
+                            }
+                        })
+                } else {
+                    Err(invalid(
+                        vfield.clone(),
+                        format!("`{value}` must start with `/`"),
+                    ))
+                };
+                match normal {
+                    Ok(n) => {
+                        let n: Arc<str> = n.into();
+                        if *t == PathMatchType::Exact {
+                            (PathClass::Exact, n.len(), Some(HttpPlace::Exact(n)))
+                        } else {
+                            (PathClass::Prefix, n.len(), Some(HttpPlace::Prefix(n)))
+                        }
+                    }
+                    Err(e) => {
+                        errors.push(e);
+                        (PathClass::Prefix, 0, None)
+                    }
+                }
+            }
+            PathMatchType::RegularExpression => match self.pattern(value, Haystack::Text, vfield) {
+                Ok(id) => (
+                    PathClass::RegularExpression,
+                    value.len(),
+                    Some(HttpPlace::Regex(id)),
+                ),
+                Err(e) => {
+                    errors.push(e);
+                    (PathClass::RegularExpression, 0, None)
+                }
+            },
+            other => {
+                errors.push(invalid(
+                    format!("{field}.path.type"),
+                    format!("unknown path match type `{other}`; use Exact, PathPrefix or RegularExpression"),
+                ));
+                (PathClass::Prefix, 0, None)
+            }
+        };
+        let method = match &m.method {
+            None => None,
+            Some(other) if !other.is_known() => {
+                errors.push(invalid(
+                    format!("{field}.method"),
+                    format!("unknown method `{other}`"),
+                ));
+                None
+            }
+            Some(known) => Method::from_bytes(known.as_str().as_bytes()).ok(),
+        };
+        let headers = m.headers.as_deref().unwrap_or_default();
+        let headers = self.headers(
+            headers.iter().map(|h| {
+                let regex = match h.type_or_default() {
+                    HeaderMatchType::Exact => Ok(false),
+                    HeaderMatchType::RegularExpression => Ok(true),
+                    o => Err(o.as_str()),
+                };
+                (h.name.as_str(), h.value.as_str(), regex)
+            }),
+            field,
+            &mut errors,
+        );
+        let query_list = m.query_params.as_deref().unwrap_or_default();
+        let limit = self.config.max_query_matches_value();
+        let mut query: Vec<QueryPredicate> = Vec::new();
+        if query_list.len() > limit {
+            errors.push((
+                format!("{field}.queryParams"),
+                BuildErrorKind::TooManyQueryMatches {
+                    limit,
+                    count: query_list.len(),
+                },
+            ));
+        } else {
+            for (i, q) in query_list.iter().enumerate() {
+                let f = format!("{field}.queryParams[{i}]");
+                let regex = match q.type_or_default() {
+                    QueryParamMatchType::Exact => false,
+                    QueryParamMatchType::RegularExpression => true,
+                    other => {
+                        errors.push(invalid(
+                            format!("{f}.type"),
+                            format!(
+                                "unknown query match type `{other}`; use Exact or RegularExpression"
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                if query.iter().any(|p| *p.name == *q.name) {
+                    continue;
+                }
+                match self.value_match(regex, &q.value, format!("{f}.value")) {
+                    Ok(value) => query.push(QueryPredicate {
+                        name: q.name.as_str().into(),
+                        value,
+                    }),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        let Some(place) = place.filter(|_| errors.is_empty()) else {
+            return Err(errors);
+        };
+        let key = HttpKey {
+            class,
+            path_len: Reverse(path_len),
+            method: Reverse(method.is_some()),
+            headers: Reverse(headers.len()),
+            query: Reverse(query.len()),
+            route: 0,
+            rule: 0,
+            matched: 0,
+        };
+        let preds = self.predicates(Predicates {
+            method,
+            headers: headers.into(),
+            query: query.into(),
+        });
+        Ok(CompiledMatch::Http(key, place, preds))
+    }
+
+    fn grpc_match(
+        &mut self,
+        m: &GrpcRouteMatch,
+        field: &str,
+    ) -> Result<CompiledMatch, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let (place, service_len, method_len, regex) = match &m.method {
+            None => (Some(GrpcPlace::General(NONE)), 0, 0, false),
+            Some(mm) => {
+                let service = mm.service.as_deref();
+                let method = mm.method.as_deref();
+                let lens = (service.map_or(0, str::len), method.map_or(0, str::len));
+                match mm.type_or_default() {
+                    GrpcMethodMatchType::Exact => {
+                        let place = match (service, method) {
+                            (Some(s), Some(m)) => GrpcPlace::Full(format!("/{s}/{m}").into()),
+                            (Some(s), None) => GrpcPlace::Service(s.into()),
+                            (None, Some(m)) => GrpcPlace::Method(m.into()),
+                            (None, None) => GrpcPlace::General(NONE),
+                        };
+                        (Some(place), lens.0, lens.1, false)
+                    }
+                    GrpcMethodMatchType::RegularExpression => {
+                        let mut pair = [NONE; 2];
+                        for (slot, (value, name)) in pair
+                            .iter_mut()
+                            .zip([(service, "service"), (method, "method")])
+                        {
+                            if let Some(v) = value {
+                                match self.pattern(
+                                    v,
+                                    Haystack::Text,
+                                    format!("{field}.method.{name}"),
+                                ) {
+                                    Ok(id) => *slot = id,
+                                    Err(e) => errors.push(e),
+                                }
+                            }
+                        }
+                        let id = to_u32(self.inner.grpc_patterns.len());
+                        self.inner.grpc_patterns.push(pair);
+                        (Some(GrpcPlace::General(id)), lens.0, lens.1, true)
+                    }
+                    other => {
+                        errors.push(invalid(
+                            format!("{field}.method.type"),
+                            format!("unknown method match type `{other}`; use Exact or RegularExpression"),
+                        ));
+                        (None, 0, 0, false)
+                    }
+                }
+            }
+        };
+        let headers = m.headers.as_deref().unwrap_or_default();
+        let headers = self.headers(
+            headers.iter().map(|h| {
+                let regex = match h.type_or_default() {
+                    GrpcHeaderMatchType::Exact => Ok(false),
+                    GrpcHeaderMatchType::RegularExpression => Ok(true),
+                    o => Err(o.as_str()),
+                };
+                (h.name.as_str(), h.value.as_str(), regex)
+            }),
+            field,
+            &mut errors,
+        );
+        let Some(place) = place.filter(|_| errors.is_empty()) else {
+            return Err(errors);
+        };
+        let key = GrpcKey {
+            service_len: Reverse(service_len),
+            method_len: Reverse(method_len),
+            regex,
+            headers: Reverse(headers.len()),
+            route: 0,
+            rule: 0,
+            matched: 0,
+        };
+        let preds = self.predicates(Predicates {
+            method: None,
+            headers: headers.into(),
+            query: Box::default(),
+        });
+        Ok(CompiledMatch::Grpc(key, place, preds))
+    }
+
+    fn timeouts(
+        rule: &gateway_types::http_route::HttpRouteRule,
+        field: &str,
+    ) -> Result<Timeouts, FieldError> {
+        let mut t = Timeouts::default();
+        if let Some(timeouts) = &rule.timeouts {
+            for (text, slot, name) in [
+                (&timeouts.request, &mut t.request, "request"),
+                (
+                    &timeouts.backend_request,
+                    &mut t.backend_request,
+                    "backendRequest",
+                ),
+            ] {
+                if let Some(text) = text {
+                    *slot = Some(crate::duration::parse_duration(text).map_err(|e| {
+                        invalid(format!("{field}.timeouts.{name}"), format!("`{text}`: {e}"))
+                    })?);
+                }
+            }
+        }
+        Ok(t)
+    }
+
+    #[cfg(feature = "experimental")]
+    fn retry(
+        rule: &gateway_types::http_route::HttpRouteRule,
+        field: &str,
+    ) -> Result<Option<crate::matched::Retry>, FieldError> {
+        let Some(retry) = &rule.retry else {
+            return Ok(None);
+        };
+        let mut codes = Vec::new();
+        for (i, code) in retry.codes.iter().flatten().enumerate() {
+            let code = u16::try_from(*code)
+                .ok()
+                .filter(|c| (400..=599).contains(c))
+                .ok_or_else(|| {
+                    invalid(
+                        format!("{field}.retry.codes[{i}]"),
+                        format!("{code} is not in 400..599"),
+                    )
+                })?;
+            codes.push(code);
+        }
+        let attempts = match retry.attempts {
+            None => None,
+            Some(a) => Some(u32::try_from(a).map_err(|_| {
+                invalid(
+                    format!("{field}.retry.attempts"),
+                    format!("{a} is negative"),
+                )
+            })?),
+        };
+        let backoff = match &retry.backoff {
+            None => None,
+            Some(text) => Some(crate::duration::parse_duration(text).map_err(|e| {
+                invalid(format!("{field}.retry.backoff"), format!("`{text}`: {e}"))
+            })?),
+        };
+        Ok(Some(crate::matched::Retry {
+            codes: codes.into(),
+            attempts,
+            backoff,
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)] // Private; mirrors the view's nesting.
+    fn http_rule(
+        &mut self,
+        li: u32,
+        pos: usize,
+        route_rank: u32,
+        attached: &AttachedRoute,
+        route: &gateway_types::HttpRoute,
+        ri: usize,
+    ) -> Result<(Rule, Vec<CompiledMatch>), Vec<FieldError>> {
+        let Some(rule) = route.spec.rules_or_default().get(ri) else {
+            return Err(vec![invalid(format!("spec.rules[{ri}]"), "no such rule")]);
+        };
+        let field = format!("spec.rules[{ri}]");
+        let mut errors = Vec::new();
+        let matches = rule.effective_matches();
+        let limit = self.config.max_matches_per_rule_value();
+        if matches.len() > limit {
+            return Err(vec![(
+                format!("{field}.matches"),
+                BuildErrorKind::TooManyMatches {
+                    limit,
+                    count: matches.len(),
+                },
+            )]);
+        }
+        let mut compiled = Vec::with_capacity(matches.len());
+        for (mi, m) in matches.iter().enumerate() {
+            match self.http_match(m, &format!("{field}.matches[{mi}]")) {
+                Ok(CompiledMatch::Http(mut key, place, preds)) => {
+                    key.route = route_rank;
+                    key.rule = to_u32(ri);
+                    key.matched = to_u32(mi);
+                    compiled.push(CompiledMatch::Http(key, place, preds));
+                }
+                Ok(other) => compiled.push(other),
+                Err(e) => errors.extend(e),
+            }
+        }
+        // The value ReplacePrefixMatch replaces: the rule's single PathPrefix.
+        let prefix: Option<Arc<str>> = match compiled.as_slice() {
+            [CompiledMatch::Http(_, HttpPlace::Prefix(p), _)] if matches.len() == 1 => {
+                Some(p.clone())
+            }
+            _ => None,
+        };
+        let prefix = prefix.as_deref();
+        let filters = filter::compile_http(
+            rule.filters.as_deref().unwrap_or_default(),
+            &format!("{field}.filters"),
+            prefix,
+        )
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+        let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
+        let mut backend_filters = Vec::with_capacity(backend_refs.len());
+        let mut backend_mirrors = Vec::new();
+        for (bi, b) in backend_refs.iter().enumerate() {
+            let bfield = format!("{field}.backendRefs[{bi}].filters");
+            let list =
+                filter::compile_http(b.filters.as_deref().unwrap_or_default(), &bfield, prefix)
+                    .map_err(|e| errors.push(e))
+                    .unwrap_or_default();
+            if (list.redirect().is_some() && filters.has_rewrite())
+                || (list.has_rewrite() && filters.redirect().is_some())
+            {
+                errors.push(invalid(
+                    bfield.clone(),
+                    "a RequestRedirect and a URLRewrite cannot both apply to a request (IncompatibleFilters)",
+                ));
+            }
+            for (fi, f) in b.filters.iter().flatten().enumerate() {
+                if let Some(m) = &f.request_mirror {
+                    backend_mirrors.push((
+                        bi,
+                        fi,
+                        backend_as_written(&attached.namespace, &m.backend_ref, 1),
+                    ));
+                }
+            }
+            backend_filters.push(list);
+        }
+        let timeouts = Self::timeouts(rule, &field)
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
+        #[cfg(feature = "experimental")]
+        let retry = Self::retry(rule, &field)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let synthesized = attached.rules.get(ri).is_none().then(|| {
+            let mut routing = RuleRouting::default();
+            routing.valid = true;
+            routing.backends = backend_refs
+                .iter()
+                .map(|b| {
+                    backend_as_written(&attached.namespace, &b.object_ref(), b.weight_or_default())
+                })
+                .collect();
+            routing.mirrors = mirrors_as_written(&attached.namespace, &filters, |i| {
+                rule.filters
+                    .as_deref()
+                    .and_then(|f| f.get(i))
+                    .and_then(|f| f.request_mirror.as_ref())
+                    .map(|m| &m.backend_ref)
+            });
+            Box::new(routing)
+        });
+        Ok((
+            Rule {
+                listener: li,
+                route: to_u32(pos),
+                index: to_u32(ri),
+                filters,
+                backend_filters: backend_filters.into(),
+                synthesized,
+                backend_mirrors: backend_mirrors.into(),
+                timeouts,
+                #[cfg(feature = "experimental")]
+                retry,
+            },
+            compiled,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)] // Private; mirrors the view's nesting.
+    fn grpc_rule(
+        &mut self,
+        li: u32,
+        pos: usize,
+        route_rank: u32,
+        attached: &AttachedRoute,
+        route: &gateway_types::GrpcRoute,
+        ri: usize,
+    ) -> Result<(Rule, Vec<CompiledMatch>), Vec<FieldError>> {
+        let Some(rule) = route.spec.rules.as_deref().unwrap_or_default().get(ri) else {
+            return Err(vec![invalid(format!("spec.rules[{ri}]"), "no such rule")]);
+        };
+        let field = format!("spec.rules[{ri}]");
+        let mut errors = Vec::new();
+        let everything = [GrpcRouteMatch::default()];
+        let matches = match rule.matches.as_deref() {
+            Some(m) if !m.is_empty() => m,
+            _ => &everything[..],
+        };
+        let limit = self.config.max_matches_per_rule_value();
+        if matches.len() > limit {
+            return Err(vec![(
+                format!("{field}.matches"),
+                BuildErrorKind::TooManyMatches {
+                    limit,
+                    count: matches.len(),
+                },
+            )]);
+        }
+        let mut compiled = Vec::with_capacity(matches.len());
+        for (mi, m) in matches.iter().enumerate() {
+            match self.grpc_match(m, &format!("{field}.matches[{mi}]")) {
+                Ok(CompiledMatch::Grpc(mut key, place, preds)) => {
+                    key.route = route_rank;
+                    key.rule = to_u32(ri);
+                    key.matched = to_u32(mi);
+                    compiled.push(CompiledMatch::Grpc(key, place, preds));
+                }
+                Ok(other) => compiled.push(other),
+                Err(e) => errors.extend(e),
+            }
+        }
+        let filters = filter::compile_grpc(
+            rule.filters.as_deref().unwrap_or_default(),
+            &format!("{field}.filters"),
+        )
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+        let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
+        let mut backend_filters = Vec::with_capacity(backend_refs.len());
+        let mut backend_mirrors = Vec::new();
+        for (bi, b) in backend_refs.iter().enumerate() {
+            let bfield = format!("{field}.backendRefs[{bi}].filters");
+            backend_filters.push(
+                filter::compile_grpc(b.filters.as_deref().unwrap_or_default(), &bfield)
+                    .map_err(|e| errors.push(e))
+                    .unwrap_or_default(),
+            );
+            for (fi, f) in b.filters.iter().flatten().enumerate() {
+                if let Some(m) = &f.request_mirror {
+                    backend_mirrors.push((
+                        bi,
+                        fi,
+                        backend_as_written(&attached.namespace, &m.backend_ref, 1),
+                    ));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let synthesized = attached.rules.get(ri).is_none().then(|| {
+            let mut routing = RuleRouting::default();
+            routing.valid = true;
+            routing.backends = backend_refs
+                .iter()
+                .map(|b| {
+                    backend_as_written(&attached.namespace, &b.object_ref(), b.weight_or_default())
+                })
+                .collect();
+            routing.mirrors = mirrors_as_written(&attached.namespace, &filters, |i| {
+                rule.filters
+                    .as_deref()
+                    .and_then(|f| f.get(i))
+                    .and_then(|f| f.request_mirror.as_ref())
+                    .map(|m| &m.backend_ref)
+            });
+            Box::new(routing)
+        });
+        Ok((
+            Rule {
+                listener: li,
+                route: to_u32(pos),
+                index: to_u32(ri),
+                filters,
+                backend_filters: backend_filters.into(),
+                synthesized,
+                backend_mirrors: backend_mirrors.into(),
+                timeouts: Timeouts::default(),
+                #[cfg(feature = "experimental")]
+                retry: None,
+            },
+            compiled,
+        ))
+    }
+
+    /// Sorts each bucket's matches by precedence and lays them out.
+    fn finish_buckets(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        for mut p in pending {
+            let mut bucket = Bucket::default();
+            if !p.http.is_empty() {
+                p.http.sort_by_key(|p| p.key);
+                bucket.http = Some(Box::new(self.http_table(p.http)));
+            }
+            if !p.grpc.is_empty() {
+                p.grpc.sort_by_key(|p| p.key);
+                bucket.grpc = Some(Box::new(self.grpc_table(p.grpc)));
+            }
+            self.inner.buckets.push(bucket);
+        }
+    }
+
+    /// Appends `list` to the entries and returns its span.
+    fn push_entries(&mut self, list: Vec<Entry>) -> Span {
+        let start = to_u32(self.inner.entries.len());
+        self.inner.entries.extend(list);
+        Span {
+            start,
+            end: to_u32(self.inner.entries.len()),
+        }
+    }
+
+    fn http_table(&mut self, sorted: Vec<HttpPending>) -> HttpTable {
+        let mut exact: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
+        let mut prefix: FastMap<u32, Vec<Entry>> = FastMap::default();
+        let mut regex: FastMap<u32, Vec<Entry>> = FastMap::default();
+        let mut table = HttpTable {
+            root: NONE,
+            ..HttpTable::default()
+        };
+        for (rank, p) in sorted.into_iter().enumerate() {
+            let mut entry = p.entry;
+            entry.rank = to_u32(rank);
+            match p.place {
+                HttpPlace::Exact(path) => exact.entry(path).or_default().push(entry),
+                HttpPlace::Prefix(value) => {
+                    let root = *get_root(&mut table.root, &mut self.inner.trie);
+                    let trimmed = match value.strip_suffix('/') {
+                        Some(t) if !t.is_empty() => t,
+                        _ => &value,
+                    };
+                    let node = if trimmed == "/" {
+                        root
+                    } else {
+                        self.inner.trie.insert(root, trimmed[1..].split('/'))
+                    };
+                    prefix.entry(node).or_default().push(entry);
+                }
+                HttpPlace::Regex(id) => {
+                    let root = *get_root(&mut table.root, &mut self.inner.trie);
+                    table.has_regex = true;
+                    let literal = self
+                        .inner
+                        .patterns
+                        .get(id as usize)
+                        .map_or("", |p| p.literal())
+                        .to_owned();
+                    let node = match literal.strip_prefix('/').and_then(|l| l.rsplit_once('/')) {
+                        Some((complete, _partial)) => {
+                            self.inner.trie.insert(root, complete.split('/'))
+                        }
+                        None => root,
+                    };
+                    regex.entry(node).or_default().push(entry);
+                }
+            }
+        }
+        for (path, list) in exact {
+            let span = self.push_entries(list);
+            table.exact.insert(Box::from(&*path), span);
+        }
+        for (node, list) in prefix {
+            let span = self.push_entries(list);
+            if let Some(n) = self.inner.trie.nodes.get_mut(node as usize) {
+                n.prefix = span;
+            }
+        }
+        for (node, list) in regex {
+            let span = self.push_entries(list);
+            if let Some(n) = self.inner.trie.nodes.get_mut(node as usize) {
+                n.regex = span;
+            }
+        }
+        table.exact.shrink_to_fit();
+        table
+    }
+
+    fn grpc_table(&mut self, sorted: Vec<GrpcPending>) -> GrpcTable {
+        let mut full: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
+        let mut service: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
+        let mut method: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
+        let mut general = Vec::new();
+        for (rank, p) in sorted.into_iter().enumerate() {
+            let mut entry = p.entry;
+            entry.rank = to_u32(rank);
+            match p.place {
+                GrpcPlace::Full(k) => full.entry(k).or_default().push(entry),
+                GrpcPlace::Service(k) => service.entry(k).or_default().push(entry),
+                GrpcPlace::Method(k) => method.entry(k).or_default().push(entry),
+                GrpcPlace::General(_) => general.push(entry),
+            }
+        }
+        let mut table = GrpcTable::default();
+        for (map, out) in [
+            (full, &mut table.full),
+            (service, &mut table.service),
+            (method, &mut table.method),
+        ] {
+            for (k, list) in map {
+                let span = self.push_entries(list);
+                out.insert(Box::from(&*k), span);
+            }
+        }
+        table.general = self.push_entries(general);
+        table
+    }
+}
+
+fn get_root<'a>(root: &'a mut u32, trie: &mut crate::table::Trie) -> &'a mut u32 {
+    if *root == NONE {
+        *root = trie.add_root();
+    }
+    root
+}
+
+/// Rule-level mirror targets as written, by filter index.
+fn mirrors_as_written<'a>(
+    namespace: &str,
+    filters: &FilterList,
+    target: impl Fn(usize) -> Option<&'a BackendObjectReference>,
+) -> Vec<(usize, ResolvedBackend)> {
+    filters
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Mirror { index, .. } => {
+                target(*index).map(|b| (*index, backend_as_written(namespace, b, 1)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Records the backends as written for a stream route the view gave no
+/// rule resolution for.
+fn synthesize_stream(
+    listener: &ListenerRouting,
+    route: Option<(u32, u32)>,
+    table: &mut ListenerTable,
+) {
+    let Some((pos, rule)) = route else {
+        return;
+    };
+    if table.stream_backends.iter().any(|(p, _)| *p == pos) {
+        return;
+    }
+    let Some(attached) = listener.routes.get(pos as usize) else {
+        return;
+    };
+    if attached.rules.get(rule as usize).is_some() {
+        return;
+    }
+    let refs = match &attached.route {
+        RouteObject::Tls(r) => r.spec.rules.get(rule as usize).map(|r| &r.backend_refs),
+        RouteObject::Tcp(r) => r.spec.rules.get(rule as usize).map(|r| &r.backend_refs),
+        RouteObject::Udp(r) => r.spec.rules.get(rule as usize).map(|r| &r.backend_refs),
+        _ => None,
+    };
+    let backends = refs
+        .into_iter()
+        .flatten()
+        .map(|b| backend_as_written(&attached.namespace, &b.object_ref(), b.weight_or_default()))
+        .collect();
+    table.stream_backends.push((pos, backends));
+}
+
+/// The route TCP/UDP traffic goes to: the oldest route of the kind (then
+/// `namespace/name`), with its first served rule.
+fn stream_route(
+    listener: &ListenerRouting,
+    kind: impl Fn(&RouteObject) -> bool,
+) -> Option<(u32, u32)> {
+    let ranks = route_ranks(&listener.routes);
+    listener
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| kind(&r.route))
+        .filter_map(|(pos, r)| {
+            let rules = match &r.route {
+                RouteObject::Tcp(t) => t.spec.rules.len(),
+                RouteObject::Udp(u) => u.spec.rules.len(),
+                _ => 0,
+            };
+            let rule = (0..rules).find(|&i| rule_served(r, i))?;
+            Some((ranks[pos], to_u32(pos), to_u32(rule)))
+        })
+        .min()
+        .map(|(_, pos, rule)| (pos, rule))
+}
