@@ -66,14 +66,14 @@ fn minimal(schema: &Value, defs: &Map<String, Value>) -> Value {
 
 /// A minimal `K` named `name` in `namespace`.
 fn object<K: DeserializeOwned + schemars::JsonSchema>(name: &str, namespace: Option<&str>) -> K {
-    let schema = serde_json::to_value(schemars::schema_for!(K)).unwrap();
+    let schema = serde_json::to_value(schemars::schema_for!(K)).expect("a schema serialises");
     let defs = schema["$defs"].as_object().cloned().unwrap_or_default();
     let mut value = minimal(&schema, &defs);
     value["metadata"] = json!({"name": name});
     if let Some(ns) = namespace {
         value["metadata"]["namespace"] = json!(ns);
     }
-    serde_json::from_value(value).unwrap()
+    serde_json::from_value(value).expect("the value fits the kind")
 }
 
 fn api_version(e: &Expected) -> String {

@@ -31,7 +31,7 @@ pub(crate) fn manifest_files(dir: &Path) -> Vec<PathBuf> {
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-            let path = entry.unwrap().path();
+            let path = entry.expect("read a directory entry").path();
             if path.is_dir() {
                 dirs.push(path);
             } else if matches!(
