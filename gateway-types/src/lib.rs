@@ -10,6 +10,38 @@
 //! Deserialising keeps exactly what was written: fields the API server
 //! defaults are `Option`s, filled in only by the explicit [`Defaults`] step.
 //!
+//! # Example
+//!
+//! ```
+//! use gateway_types::{Defaults, Loader, Object};
+//! use gateway_types::http_route::PathMatchType;
+//!
+//! let yaml = "\
+//! apiVersion: gateway.networking.k8s.io/v1
+//! kind: HTTPRoute
+//! metadata: {name: web, namespace: shop}
+//! spec:
+//!   parentRefs: [{name: edge}]
+//!   rules:
+//!     - backendRefs: [{name: web, port: 8080}]
+//! ";
+//! let loaded = Loader::new().load_str("route.yaml", yaml);
+//! assert!(loaded.is_ok());
+//! let Object::HttpRoute(route) = &loaded.objects[0].object else { unreachable!() };
+//!
+//! // As written: the rule has no matches.
+//! assert!(route.spec.rules.as_ref().unwrap()[0].matches.is_none());
+//!
+//! // After the API server's defaults: one `PathPrefix /` match, weight 1.
+//! let route = route.clone().with_defaults();
+//! let rule = &route.spec.rules.as_ref().unwrap()[0];
+//! let path = rule.matches.as_ref().unwrap()[0].path.as_ref().unwrap();
+//! assert_eq!(path.type_, Some(PathMatchType::PathPrefix));
+//! assert_eq!(path.value.as_deref(), Some("/"));
+//! assert_eq!(rule.backend_refs.as_ref().unwrap()[0].weight, Some(1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Crate features
 //!
 //! - `schemars` (default): a JSON Schema for every kind.
@@ -46,7 +78,9 @@ pub use gateway_class::GatewayClass;
 pub use grpc_route::GrpcRoute;
 pub use http_route::HttpRoute;
 pub use listener_set::ListenerSet;
-pub use load::{LoadError, Loaded, Loader};
+pub use load::{
+    Limit, Limits, LoadError, LoadErrorKind, Loaded, LoadedObject, Loader, Skipped, Source,
+};
 pub use meta::{Condition, MetaExt, ObjectMeta};
 pub use object::{ApiObject, Defaults, Object};
 pub use reference_grant::ReferenceGrant;

@@ -237,7 +237,10 @@ impl AttachedRoute {
     #[must_use]
     pub fn new(route: RouteObject) -> Self {
         let meta = route.metadata();
-        let namespace = meta.namespace.clone().unwrap_or_else(|| "default".to_owned());
+        let namespace = meta
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_owned());
         let name = meta.name.clone().unwrap_or_default();
         let created = crate::meta::MetaExt::creation_timestamp_text(meta)
             .and_then(|t| crate::meta::parse_timestamp(&t));

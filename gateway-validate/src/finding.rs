@@ -47,6 +47,18 @@ pub struct Location {
     pub column: usize,
 }
 
+impl Location {
+    /// A position in `file` (1-based line and column).
+    #[must_use]
+    pub fn new(file: &str, line: usize, column: usize) -> Self {
+        Self {
+            file: file.to_owned(),
+            line,
+            column,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
@@ -83,6 +95,32 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding without location.
+    #[must_use]
+    pub fn new(
+        object: ObjectRef,
+        field: impl Into<String>,
+        rule: &'static str,
+        message: impl Into<String>,
+        severity: Severity,
+    ) -> Self {
+        Self {
+            object,
+            location: None,
+            field: field.into(),
+            rule,
+            message: message.into(),
+            severity,
+        }
+    }
+
+    /// The finding, pointing at `location`.
+    #[must_use]
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
     /// Whether the API server would reject the object because of this finding.
     #[must_use]
     pub fn is_error(&self) -> bool {

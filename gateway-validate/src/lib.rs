@@ -22,6 +22,7 @@ pub use condition::{ConditionType, Reason};
 pub use finding::{Finding, Location, ObjectRef, Severity};
 pub use report::Report;
 pub use snapshot::Snapshot;
+pub use status::SUPPORTED_FEATURES;
 
 /// The CRD release channel objects are checked against.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]

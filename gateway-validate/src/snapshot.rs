@@ -1,5 +1,7 @@
 //! A snapshot: the set of objects a pass evaluates, as a cluster would hold them.
 
+use std::collections::HashMap;
+
 use gateway_types::load::{Loaded, Source};
 use gateway_types::{MetaExt, Object};
 
@@ -19,7 +21,12 @@ pub struct Entry {
 #[non_exhaustive]
 pub struct Snapshot {
     entries: Vec<Entry>,
+    /// Position of each object in `entries`, by kind, namespace and name, so
+    /// that inserting n objects costs O(n), not O(n²).
+    index: HashMap<ObjectKey, usize>,
 }
+
+type ObjectKey = (&'static str, Option<String>, String);
 
 impl Snapshot {
     /// An empty snapshot.
@@ -41,9 +48,10 @@ impl Snapshot {
     /// Inserts an object, replacing one of the same kind, namespace and name.
     pub fn insert(&mut self, object: Object, source: Option<Source>) {
         let key = key_of(&object);
-        if let Some(e) = self.entries.iter_mut().find(|e| key_of(&e.object) == key) {
-            *e = Entry { object, source };
+        if let Some(&i) = self.index.get(&key) {
+            self.entries[i] = Entry { object, source };
         } else {
+            self.index.insert(key, self.entries.len());
             self.entries.push(Entry { object, source });
         }
     }
@@ -55,7 +63,16 @@ impl Snapshot {
             let (k, ns, n) = key_of(&e.object);
             !(k == kind && ns.as_deref() == namespace && n == name)
         });
-        self.entries.len() != before
+        if self.entries.len() == before {
+            return false;
+        }
+        self.index = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (key_of(&e.object), i))
+            .collect();
+        true
     }
 
     /// The objects in insertion order.
@@ -76,7 +93,7 @@ impl Snapshot {
     }
 }
 
-fn key_of(o: &Object) -> (&'static str, Option<String>, String) {
+fn key_of(o: &Object) -> ObjectKey {
     let m = o.metadata();
     let ns = if o.is_namespaced() {
         Some(m.namespace_str().unwrap_or("default").to_owned())

@@ -271,8 +271,24 @@ impl TestFile {
     pub fn load(path: impl AsRef<Path>) -> Result<LoadedTestFile, TestFileError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|err| TestFileError::read(path, err))?;
-        let test = Self::parse(&text, path)?;
         let base = path.parent().unwrap_or_else(|| Path::new(""));
+        Self::load_text(&text, path, base)
+    }
+
+    /// Like [`TestFile::load`], for a file whose text is already read (from
+    /// standard input, say): `path` names it in errors, and `manifests`
+    /// paths are relative to `base`.
+    ///
+    /// # Errors
+    ///
+    /// As [`TestFile::load`], but for reading the file itself.
+    pub fn load_text(
+        text: &str,
+        path: impl AsRef<Path>,
+        base: impl AsRef<Path>,
+    ) -> Result<LoadedTestFile, TestFileError> {
+        let (path, base) = (path.as_ref(), base.as_ref());
+        let test = Self::parse(text, path)?;
         let mut sources = Vec::new();
         let mut problems = Vec::new();
         for (i, manifest) in test.manifests.iter().enumerate() {

@@ -1,0 +1,694 @@
+//! The OpenAPI half of admission: a small schema language that mirrors the
+//! CRD `openAPIV3Schema`, and the walk that checks a defaulted object's
+//! `spec` against it.
+//!
+//! Each kind builds its schema once per channel (and per version where the
+//! versions differ) from the builders here: [`s`] strings, [`int`] integers,
+//! [`obj`] objects of [`req`]uired and [`opt`]ional fields, [`list`]s and
+//! string [`map`]s. A field that only the experimental CRD has is declared
+//! with [`exp`]: in the standard channel's schema it does not exist, so the
+//! walk reports it as pruned (`field.pruned`, a warning), as the API server
+//! drops unknown fields.
+
+use serde_json::Value;
+
+use super::ctx::Ctx;
+use super::patterns::{Pattern, char_len};
+use crate::Channel;
+
+/// Rule ids of the OpenAPI constraints.
+pub(crate) mod rule {
+    /// A required field is absent.
+    pub(crate) const REQUIRED: &str = "schema.required";
+    /// A value has the wrong JSON type.
+    pub(crate) const TYPE: &str = "schema.type";
+    /// A string is shorter than `minLength`.
+    pub(crate) const MIN_LENGTH: &str = "schema.min-length";
+    /// A string is longer than `maxLength`.
+    pub(crate) const MAX_LENGTH: &str = "schema.max-length";
+    /// A value is not in the `enum`.
+    pub(crate) const ENUM: &str = "schema.enum";
+    /// A list has fewer than `minItems` items.
+    pub(crate) const MIN_ITEMS: &str = "schema.min-items";
+    /// A list has more than `maxItems` items.
+    pub(crate) const MAX_ITEMS: &str = "schema.max-items";
+    /// A number is below `minimum`.
+    pub(crate) const MINIMUM: &str = "schema.minimum";
+    /// A number is above `maximum`.
+    pub(crate) const MAXIMUM: &str = "schema.maximum";
+    /// A map has more than `maxProperties` entries.
+    pub(crate) const MAX_PROPERTIES: &str = "schema.max-properties";
+    /// Two items of an `x-kubernetes-list-type: map` list share their key.
+    pub(crate) const DUPLICATE_KEY: &str = "schema.duplicate-key";
+    /// Two items of an `x-kubernetes-list-type: set` list are equal.
+    pub(crate) const DUPLICATE_ITEM: &str = "schema.duplicate-item";
+    /// A Gateway address of type `IPAddress` is not an IP address (`format: ipv4/ipv6`).
+    pub(crate) const FORMAT_IP: &str = "schema.format.ip";
+    /// A field the channel's CRD does not have: the API server prunes it.
+    pub(crate) const PRUNED: &str = "field.pruned";
+}
+
+/// A schema node.
+#[derive(Debug)]
+pub(crate) enum Node {
+    /// A string.
+    Str(Str),
+    /// An integer.
+    Int(Int),
+    /// A boolean.
+    Bool,
+    /// An object with known fields.
+    Obj(Obj),
+    /// A list.
+    List(List),
+    /// An object used as a map from strings to values.
+    Map(Map),
+}
+
+/// String constraints.
+#[derive(Debug, Default)]
+pub(crate) struct Str {
+    pub(crate) min_len: Option<usize>,
+    pub(crate) max_len: Option<usize>,
+    pub(crate) pattern: Option<&'static Pattern>,
+    pub(crate) values: Option<&'static [&'static str]>,
+}
+
+/// Integer constraints.
+#[derive(Debug, Default)]
+pub(crate) struct Int {
+    pub(crate) min: Option<i64>,
+    pub(crate) max: Option<i64>,
+    pub(crate) values: Option<&'static [i64]>,
+}
+
+/// A check on a whole object beyond its fields (the Gateway address one-of).
+pub(crate) type ObjCheck = fn(&serde_json::Map<String, Value>, &str, &mut Ctx<'_>);
+
+/// An object's fields.
+#[derive(Debug, Default)]
+pub(crate) struct Obj {
+    pub(crate) fields: Vec<Field>,
+    pub(crate) check: Option<ObjCheck>,
+}
+
+/// One field of an object.
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) node: Node,
+    pub(crate) required: bool,
+}
+
+/// How a list's items relate (`x-kubernetes-list-type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListKind {
+    /// No constraint between items.
+    Atomic,
+    /// Items are unique.
+    Set,
+    /// Items are unique by these key fields.
+    Map(&'static [&'static str]),
+}
+
+/// List constraints.
+#[derive(Debug)]
+pub(crate) struct List {
+    pub(crate) item: Box<Node>,
+    pub(crate) min_items: Option<usize>,
+    pub(crate) max_items: Option<usize>,
+    pub(crate) kind: ListKind,
+}
+
+/// Map (string keys) constraints.
+#[derive(Debug)]
+pub(crate) struct Map {
+    pub(crate) value: Box<Node>,
+    pub(crate) max_props: Option<usize>,
+}
+
+// ---------------------------------------------------------------------------
+// Builders
+// ---------------------------------------------------------------------------
+
+/// A string without constraints.
+pub(crate) fn s() -> Str {
+    Str::default()
+}
+
+/// An integer without constraints.
+pub(crate) fn int() -> Int {
+    Int::default()
+}
+
+/// A boolean.
+pub(crate) fn boolean() -> Node {
+    Node::Bool
+}
+
+/// An object of the given fields (`None`s are fields the channel lacks).
+pub(crate) fn obj(fields: impl IntoIterator<Item = Option<Field>>) -> Obj {
+    Obj {
+        fields: fields.into_iter().flatten().collect(),
+        check: None,
+    }
+}
+
+/// An atomic list of `item`.
+pub(crate) fn list(item: impl Into<Node>) -> List {
+    List {
+        item: Box::new(item.into()),
+        min_items: None,
+        max_items: None,
+        kind: ListKind::Atomic,
+    }
+}
+
+/// A map from strings to `value`.
+pub(crate) fn map(value: impl Into<Node>) -> Map {
+    Map {
+        value: Box::new(value.into()),
+        max_props: None,
+    }
+}
+
+/// A required field.
+pub(crate) fn req(name: &'static str, node: impl Into<Node>) -> Option<Field> {
+    Some(Field {
+        name,
+        node: node.into(),
+        required: true,
+    })
+}
+
+/// An optional field.
+pub(crate) fn opt(name: &'static str, node: impl Into<Node>) -> Option<Field> {
+    Some(Field {
+        name,
+        node: node.into(),
+        required: false,
+    })
+}
+
+/// An optional field that only the experimental CRD has.
+pub(crate) fn exp(ch: Channel, name: &'static str, node: impl Into<Node>) -> Option<Field> {
+    match ch {
+        Channel::Experimental => opt(name, node),
+        _ => None,
+    }
+}
+
+impl Str {
+    /// `minLength` and `maxLength`.
+    pub(crate) fn len(mut self, min: usize, max: usize) -> Self {
+        self.min_len = Some(min);
+        self.max_len = Some(max);
+        self
+    }
+    /// `maxLength` only.
+    pub(crate) fn max(mut self, max: usize) -> Self {
+        self.max_len = Some(max);
+        self
+    }
+    /// `pattern`.
+    pub(crate) fn pat(mut self, p: &'static Pattern) -> Self {
+        self.pattern = Some(p);
+        self
+    }
+    /// `enum`.
+    pub(crate) fn one_of(mut self, values: &'static [&'static str]) -> Self {
+        self.values = Some(values);
+        self
+    }
+}
+
+impl Int {
+    /// `minimum` and `maximum`.
+    pub(crate) fn range(mut self, min: i64, max: i64) -> Self {
+        self.min = Some(min);
+        self.max = Some(max);
+        self
+    }
+    /// `minimum` only.
+    pub(crate) fn min(mut self, min: i64) -> Self {
+        self.min = Some(min);
+        self
+    }
+    /// `enum`.
+    pub(crate) fn one_of(mut self, values: &'static [i64]) -> Self {
+        self.values = Some(values);
+        self
+    }
+}
+
+impl Obj {
+    /// Adds a whole-object check.
+    pub(crate) fn with_check(mut self, check: ObjCheck) -> Self {
+        self.check = Some(check);
+        self
+    }
+}
+
+impl List {
+    /// `minItems` and `maxItems`.
+    pub(crate) fn items(mut self, min: usize, max: usize) -> Self {
+        self.min_items = Some(min);
+        self.max_items = Some(max);
+        self
+    }
+    /// `maxItems` only.
+    pub(crate) fn max(mut self, max: usize) -> Self {
+        self.max_items = Some(max);
+        self
+    }
+    /// `x-kubernetes-list-type: set`.
+    pub(crate) fn set(mut self) -> Self {
+        self.kind = ListKind::Set;
+        self
+    }
+    /// `x-kubernetes-list-type: map` with these keys.
+    pub(crate) fn keyed(mut self, keys: &'static [&'static str]) -> Self {
+        self.kind = ListKind::Map(keys);
+        self
+    }
+}
+
+impl Map {
+    /// `maxProperties`.
+    pub(crate) fn max(mut self, max: usize) -> Self {
+        self.max_props = Some(max);
+        self
+    }
+}
+
+impl From<Str> for Node {
+    fn from(v: Str) -> Self {
+        Self::Str(v)
+    }
+}
+impl From<Int> for Node {
+    fn from(v: Int) -> Self {
+        Self::Int(v)
+    }
+}
+impl From<Obj> for Node {
+    fn from(v: Obj) -> Self {
+        Self::Obj(v)
+    }
+}
+impl From<List> for Node {
+    fn from(v: List) -> Self {
+        Self::List(v)
+    }
+}
+impl From<Map> for Node {
+    fn from(v: Map) -> Self {
+        Self::Map(v)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The walk
+// ---------------------------------------------------------------------------
+
+/// Checks `value` at `path` against `node`, reporting into `ctx`.
+pub(crate) fn check(node: &Node, value: &Value, path: &mut String, ctx: &mut Ctx<'_>) {
+    match (node, value) {
+        (Node::Str(c), Value::String(v)) => check_str(c, v, path, ctx),
+        (Node::Int(c), Value::Number(n)) => match n.as_i64() {
+            Some(v) => check_int(c, v, path, ctx),
+            None => ctx.error(
+                path,
+                rule::TYPE,
+                "expected an integer; write a whole number",
+            ),
+        },
+        (Node::Bool, Value::Bool(_)) => {}
+        (Node::Obj(o), Value::Object(m)) => check_obj(o, m, path, ctx),
+        (Node::List(l), Value::Array(items)) => check_list(l, items, path, ctx),
+        (Node::Map(mp), Value::Object(m)) => check_map(mp, m, path, ctx),
+        (node, value) => ctx.error(
+            path,
+            rule::TYPE,
+            format!(
+                "expected {}, found {}; write {} here",
+                node.type_name(),
+                json_type(value),
+                node.type_name()
+            ),
+        ),
+    }
+}
+
+impl Node {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Self::Str(_) => "a string",
+            Self::Int(_) => "an integer",
+            Self::Bool => "a boolean",
+            Self::Obj(_) | Self::Map(_) => "an object",
+            Self::List(_) => "a list",
+        }
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `value` quoted for a message, shortened when long.
+pub(crate) fn quote(value: &str) -> String {
+    const MAX: usize = 60;
+    if char_len(value) <= MAX {
+        format!("`{value}`")
+    } else {
+        let head: String = value.chars().take(MAX).collect();
+        format!("`{head}...`")
+    }
+}
+
+fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
+    let len = char_len(v);
+    if let Some(min) = c.min_len
+        && len < min
+    {
+        let msg = if len == 0 {
+            "must not be empty; give a value or remove the field".to_owned()
+        } else {
+            format!("is {len} characters long, shorter than the minimum of {min}; lengthen it")
+        };
+        ctx.error(path, rule::MIN_LENGTH, msg);
+    }
+    if let Some(max) = c.max_len
+        && len > max
+    {
+        ctx.error(
+            path,
+            rule::MAX_LENGTH,
+            format!("is {len} characters long, more than the limit of {max}; shorten it"),
+        );
+    }
+    if let Some(values) = c.values
+        && !values.contains(&v)
+    {
+        ctx.error(
+            path,
+            rule::ENUM,
+            format!(
+                "{} is not allowed; use one of {}",
+                quote(v),
+                list_words(values)
+            ),
+        );
+    }
+    if let Some(p) = c.pattern
+        && !p.is_match(v)
+    {
+        ctx.error(
+            path,
+            p.rule,
+            format!("{} is not {}; change it", quote(v), p.what),
+        );
+    }
+}
+
+/// `` `A`, `B` or `C` ``.
+pub(crate) fn list_words(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
+    if let Some(min) = c.min
+        && v < min
+    {
+        ctx.error(
+            path,
+            rule::MINIMUM,
+            format!("{v} is below the minimum of {min}; use a value of at least {min}"),
+        );
+    }
+    if let Some(max) = c.max
+        && v > max
+    {
+        ctx.error(
+            path,
+            rule::MAXIMUM,
+            format!("{v} is above the maximum of {max}; use a value of at most {max}"),
+        );
+    }
+    if let Some(values) = c.values
+        && !values.contains(&v)
+    {
+        let words: Vec<String> = values.iter().map(ToString::to_string).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        ctx.error(
+            path,
+            rule::ENUM,
+            format!("{v} is not allowed; use one of {}", list_words(&words)),
+        );
+    }
+}
+
+/// Appends `.name` (or `name` at the root) to `path`.
+pub(crate) fn push_field(path: &mut String, name: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(name);
+}
+
+fn check_obj(o: &Obj, m: &serde_json::Map<String, Value>, path: &mut String, ctx: &mut Ctx<'_>) {
+    let base = path.len();
+    for field in &o.fields {
+        push_field(path, field.name);
+        match m.get(field.name) {
+            Some(v) => check(&field.node, v, path, ctx),
+            None if field.required => ctx.error(
+                path,
+                rule::REQUIRED,
+                format!("`{}` is required; add it", field.name),
+            ),
+            None => {}
+        }
+        path.truncate(base);
+    }
+    for key in m.keys() {
+        if !o.fields.iter().any(|f| f.name == key) {
+            push_field(path, key);
+            ctx.pruned(path, key);
+            path.truncate(base);
+        }
+    }
+    if let Some(check) = o.check {
+        check(m, path, ctx);
+    }
+}
+
+fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
+    let n = items.len();
+    if let Some(min) = l.min_items
+        && n < min
+    {
+        let msg = if n == 0 {
+            format!("must not be empty; add at least {min} item{}", plural(min))
+        } else {
+            format!("has {n} items, fewer than the minimum of {min}; add more")
+        };
+        ctx.error(path, rule::MIN_ITEMS, msg);
+    }
+    if let Some(max) = l.max_items
+        && n > max
+    {
+        ctx.error(
+            path,
+            rule::MAX_ITEMS,
+            format!(
+                "has {n} item{}, more than the limit of {max}; remove {}",
+                plural(n),
+                n - max
+            ),
+        );
+    }
+    let base = path.len();
+    for (i, item) in items.iter().enumerate() {
+        path.push_str(&format!("[{i}]"));
+        check(&l.item, item, path, ctx);
+        match l.kind {
+            ListKind::Atomic => {}
+            ListKind::Set => {
+                if let Some(first) = items[..i].iter().position(|x| x == item) {
+                    ctx.error(
+                        path,
+                        rule::DUPLICATE_ITEM,
+                        format!("repeats item [{first}]; list each value once"),
+                    );
+                }
+            }
+            ListKind::Map(keys) => {
+                let key_of = |v: &Value| -> Vec<Value> {
+                    keys.iter()
+                        .map(|k| v.get(k).cloned().unwrap_or(Value::Null))
+                        .collect()
+                };
+                let key = key_of(item);
+                if let Some(first) = items[..i].iter().position(|x| key_of(x) == key) {
+                    let shown: Vec<String> = keys
+                        .iter()
+                        .zip(&key)
+                        .map(|(k, v)| match v {
+                            Value::String(s) => format!("{k} {}", quote(s)),
+                            other => format!("{k} {other}"),
+                        })
+                        .collect();
+                    ctx.error(
+                        path,
+                        rule::DUPLICATE_KEY,
+                        format!(
+                            "{} repeats item [{first}]; each item needs its own {}",
+                            shown.join(", "),
+                            keys.join(" and ")
+                        ),
+                    );
+                }
+            }
+        }
+        path.truncate(base);
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn check_map(mp: &Map, m: &serde_json::Map<String, Value>, path: &mut String, ctx: &mut Ctx<'_>) {
+    if let Some(max) = mp.max_props
+        && m.len() > max
+    {
+        ctx.error(
+            path,
+            rule::MAX_PROPERTIES,
+            format!(
+                "has {} entries, more than the limit of {max}; remove {}",
+                m.len(),
+                m.len() - max
+            ),
+        );
+    }
+    let base = path.len();
+    for (k, v) in m {
+        push_field(path, k);
+        check(&mp.value, v, path, ctx);
+        path.truncate(base);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Introspection, for the tests that cover every constraint
+// ---------------------------------------------------------------------------
+
+/// One constraint of a schema, with the path of its node
+/// (`spec.rules[].matches[].path.value`, `[]` for list items, `{}` for map values).
+#[cfg(test)]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Constraint {
+    Required(String),
+    MinLength(String, usize),
+    MaxLength(String, usize),
+    Pattern(String, &'static Pattern),
+    Enum(String, &'static [&'static str]),
+    IntEnum(String, &'static [i64]),
+    Minimum(String, i64),
+    Maximum(String, i64),
+    MinItems(String, usize),
+    MaxItems(String, usize),
+    MaxProperties(String, usize),
+    Set(String),
+    MapKeys(String, &'static [&'static str]),
+}
+
+#[cfg(test)]
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.rule == other.rule
+    }
+}
+
+#[cfg(test)]
+impl Node {
+    /// Every constraint below this node, which sits at `path`.
+    pub(crate) fn constraints(&self, path: &str, out: &mut Vec<Constraint>) {
+        match self {
+            Self::Str(c) => {
+                if let Some(v) = c.min_len {
+                    out.push(Constraint::MinLength(path.to_owned(), v));
+                }
+                if let Some(v) = c.max_len {
+                    out.push(Constraint::MaxLength(path.to_owned(), v));
+                }
+                if let Some(p) = c.pattern {
+                    out.push(Constraint::Pattern(path.to_owned(), p));
+                }
+                if let Some(v) = c.values {
+                    out.push(Constraint::Enum(path.to_owned(), v));
+                }
+            }
+            Self::Int(c) => {
+                if let Some(v) = c.min {
+                    out.push(Constraint::Minimum(path.to_owned(), v));
+                }
+                if let Some(v) = c.max {
+                    out.push(Constraint::Maximum(path.to_owned(), v));
+                }
+                if let Some(v) = c.values {
+                    out.push(Constraint::IntEnum(path.to_owned(), v));
+                }
+            }
+            Self::Bool => {}
+            Self::Obj(o) => {
+                for f in &o.fields {
+                    let p = if path.is_empty() {
+                        f.name.to_owned()
+                    } else {
+                        format!("{path}.{}", f.name)
+                    };
+                    if f.required {
+                        out.push(Constraint::Required(p.clone()));
+                    }
+                    f.node.constraints(&p, out);
+                }
+            }
+            Self::List(l) => {
+                if let Some(v) = l.min_items {
+                    out.push(Constraint::MinItems(path.to_owned(), v));
+                }
+                if let Some(v) = l.max_items {
+                    out.push(Constraint::MaxItems(path.to_owned(), v));
+                }
+                match l.kind {
+                    ListKind::Atomic => {}
+                    ListKind::Set => out.push(Constraint::Set(path.to_owned())),
+                    ListKind::Map(keys) => out.push(Constraint::MapKeys(path.to_owned(), keys)),
+                }
+                l.item.constraints(&format!("{path}[]"), out);
+            }
+            Self::Map(m) => {
+                if let Some(v) = m.max_props {
+                    out.push(Constraint::MaxProperties(path.to_owned(), v));
+                }
+                m.value.constraints(&format!("{path}{{}}"), out);
+            }
+        }
+    }
+}

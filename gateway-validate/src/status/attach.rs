@@ -1,0 +1,486 @@
+//! Route attachment (spec 4, 8.4, 10, 11.5): parentRef resolution,
+//! allowedRoutes, hostname intersection, rule validity, HTTPRoute/GRPCRoute
+//! conflicts, `ResolvedRefs`, and `status.parents`.
+//!
+//! Each parentRef that names a Gateway or ListenerSet we own is evaluated on
+//! its own, through the checks of spec 4.1.6 in order (first failure
+//! decides): a listener left after `sectionName`/`port` narrowing
+//! (`NoMatchingParent`), one that allows the route's kind and namespace
+//! (`NotAllowedByListeners`), one whose hostname intersects the route's
+//! (`NoMatchingListenerHostname`), a valid rule (the first invalid rule's
+//! reason), and for HTTPRoute/GRPCRoute a listener not lost to an older route
+//! of the other type with intersecting hostnames (`NotAllowedByListeners`,
+//! naming the winner: this project's choice, upstream names no reason).
+//!
+//! A ListenerSet that is not attached to its Gateway offers no listener: a
+//! parentRef to it is `NoMatchingParent`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use gateway_types::routing::RuleRouting;
+use gateway_types::shared::{GROUP, RouteParentStatus, RouteStatus};
+
+use super::gateway::GatewayState;
+use super::hostname::{HostSet, effective};
+use super::listener_set::SetState;
+use super::policy::PolicyIndex;
+use super::refs::{RefError, resolve_backend};
+use super::routes::{ExtraRef, Kind, Route};
+use super::world::{NsMap, NsName, World, diagnostic};
+use super::{cond, set_generation};
+use crate::condition::{ConditionType, Reason};
+use crate::finding::Finding;
+use crate::report::Key;
+
+/// One listener a parentRef reaches, with the route's effective hostnames there.
+#[derive(Debug)]
+struct Reach {
+    listener: usize,
+    hostnames: Option<Vec<String>>,
+    /// The older route of the other type that won this listener (8.4).
+    lost_to: Option<usize>,
+}
+
+/// The evaluation of one parentRef that names a parent we own.
+#[derive(Debug)]
+struct ParentEval {
+    route: usize,
+    ref_index: usize,
+    gateway: usize,
+    verdict: Result<Vec<Reach>, RefError>,
+}
+
+/// Per route: its rules as resolved for the routing view (`None` for routes
+/// with no parent we own).
+pub(super) type ResolvedRules = Vec<Option<Vec<RuleRouting>>>;
+
+/// Which Gateways (with their controller names) send traffic to each Service
+/// that a BackendTLSPolicy targets.
+pub(super) type ServiceUsers = NsMap<BTreeMap<NsName, String>>;
+
+/// Evaluates every route against our Gateways and ListenerSets: writes
+/// `status.parents` into `out`, records attachments on the listeners, and
+/// returns the resolved rules per route and the Services each Gateway uses.
+#[allow(clippy::too_many_arguments)] // one pass over shared indices; a struct would only rename them
+pub(super) fn run(
+    world: &World<'_>,
+    policies: &PolicyIndex,
+    gateways: &mut [GatewayState],
+    sets: &[SetState],
+    gw_index: &NsMap<usize>,
+    set_index: &NsMap<usize>,
+    findings: &mut Vec<Finding>,
+    out: &mut BTreeMap<Key, RouteStatus>,
+) -> (ResolvedRules, ServiceUsers) {
+    let mut evals = Vec::new();
+    for (ri, r) in world.routes.iter().enumerate() {
+        for (pi, pr) in r.parent_refs().iter().enumerate() {
+            let ns = pr.namespace.as_deref().unwrap_or(&r.ns);
+            let (group, kind) = (pr.group_or_default(), pr.kind_or_default());
+            if group != GROUP {
+                continue;
+            }
+            let (gateway, candidates): (usize, Result<std::ops::Range<usize>, RefError>) =
+                match kind {
+                    "Gateway" => {
+                        let Some(&gi) = gw_index.get(ns, &pr.name) else {
+                            if !world.gateway_keys.contains(ns, &pr.name) {
+                                findings.push(diagnostic(
+                                r.kind.as_str(),
+                                Some(&r.ns),
+                                &r.name,
+                                r.source.as_ref(),
+                                format!("spec.parentRefs[{pi}]"),
+                                "status.route.parent-not-found",
+                                format!("Gateway {ns}/{} does not exist; this parentRef attaches to nothing", pr.name),
+                            ));
+                            }
+                            continue;
+                        };
+                        (gi, Ok(0..gateways[gi].own))
+                    }
+                    "ListenerSet" => {
+                        let Some(&si) = set_index.get(ns, &pr.name) else {
+                            continue;
+                        };
+                        let s = &sets[si];
+                        let c = match &s.detached {
+                            Some(_) => Err((
+                                Reason::NoMatchingParent,
+                                format!(
+                                    "ListenerSet {ns}/{} is not attached to its Gateway",
+                                    pr.name
+                                ),
+                            )),
+                            None => Ok(s.range.clone()),
+                        };
+                        (s.gateway, c)
+                    }
+                    _ => continue,
+                };
+            let verdict = candidates.and_then(|c| evaluate(world, r, &gateways[gateway], c, pr));
+            evals.push(ParentEval {
+                route: ri,
+                ref_index: pi,
+                gateway,
+                verdict,
+            });
+        }
+    }
+    settle_route_type_conflicts(world, gateways, &mut evals);
+
+    let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
+    let mut users = ServiceUsers::default();
+    let mut i = 0;
+    while i < evals.len() {
+        let ri = evals[i].route;
+        let mut j = i;
+        while j < evals.len() && evals[j].route == ri {
+            j += 1;
+        }
+        let r = &world.routes[ri];
+        let (rules, refs) = resolve_rules(world, policies, r);
+        let mut status = RouteStatus::default();
+        // Gateways this route sends traffic through, tracked only when some
+        // BackendTLSPolicy exists (their only use is policy ancestors).
+        let mut used_by = (!policies.is_empty()).then(BTreeMap::new);
+        for e in &mut evals[i..j] {
+            let gw = &mut gateways[e.gateway];
+            let verdict = std::mem::replace(&mut e.verdict, Ok(Vec::new()));
+            let accepted = match verdict {
+                Err(err) => Err(err),
+                Ok(reach) => {
+                    let winner = reach.iter().find_map(|x| x.lost_to);
+                    let mut any = false;
+                    for x in reach.into_iter().filter(|x| x.lost_to.is_none()) {
+                        any = true;
+                        let l = &mut gw.listeners[x.listener];
+                        if l.attached.last().map(|a| a.0) != Some(ri) {
+                            l.attached.push((ri, x.hostnames));
+                        }
+                    }
+                    if any {
+                        if let Some(used) = &mut used_by {
+                            used.insert((gw.ns.clone(), gw.name.clone()), gw.controller.clone());
+                        }
+                        Ok(())
+                    } else {
+                        let w = winner.map(|w| &world.routes[w]);
+                        Err((
+                            Reason::NotAllowedByListeners,
+                            match w {
+                                Some(w) => format!(
+                                    "{} {}/{} is older and serves an intersecting hostname on every listener this parentRef reaches",
+                                    w.kind.as_str(),
+                                    w.ns,
+                                    w.name
+                                ),
+                                None => "no listener accepts the route".to_owned(),
+                            },
+                        ))
+                    }
+                }
+            };
+            status.parents.push(parent_status(
+                r,
+                e.ref_index,
+                &gw.controller,
+                accepted,
+                &refs,
+            ));
+        }
+        if let Some(used) = used_by.filter(|u| !u.is_empty()) {
+            for rule in &rules {
+                let targets = rule
+                    .backends
+                    .iter()
+                    .chain(rule.mirrors.iter().map(|(_, b)| b));
+                for b in targets {
+                    note_use(
+                        &mut users,
+                        policies,
+                        &b.group,
+                        &b.kind,
+                        &b.namespace,
+                        &b.name,
+                        &used,
+                    );
+                }
+            }
+            for rule in &r.rules {
+                for x in &rule.extra {
+                    if let ExtraRef::Backend(b) = x {
+                        let ns = b.namespace.as_deref().unwrap_or(&r.ns);
+                        note_use(&mut users, policies, &b.group, &b.kind, ns, &b.name, &used);
+                    }
+                }
+            }
+        }
+        resolved[ri] = Some(rules);
+        out.insert(
+            (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone()),
+            status,
+        );
+        i = j;
+    }
+    (resolved, users)
+}
+
+fn note_use(
+    users: &mut ServiceUsers,
+    policies: &PolicyIndex,
+    group: &str,
+    kind: &str,
+    ns: &str,
+    name: &str,
+    used_by: &BTreeMap<NsName, String>,
+) {
+    if group.is_empty() && kind == "Service" && policies.targets(ns, name) {
+        let entry = users.entry(ns, name);
+        entry.extend(used_by.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+}
+
+/// Checks 1 to 4 of spec 4.1.6 for one parentRef.
+fn evaluate(
+    world: &World<'_>,
+    r: &Route,
+    gw: &GatewayState,
+    candidates: std::ops::Range<usize>,
+    pr: &gateway_types::shared::ParentReference,
+) -> Result<Vec<Reach>, RefError> {
+    let (mut narrowed, mut allowed) = (false, false);
+    let mut reach = Vec::new();
+    for i in candidates {
+        let Some(l) = gw.listeners.get(i) else {
+            continue;
+        };
+        if !(pr.section_name.as_ref().is_none_or(|s| *s == l.name)
+            && pr.port.is_none_or(|p| p == l.port))
+        {
+            continue;
+        }
+        narrowed = true;
+        if !l.allows(world, r.kind, &r.ns) {
+            continue;
+        }
+        allowed = true;
+        let hostnames = if r.kind.has_hostnames() {
+            match effective(l.hostname.as_deref(), &r.hostnames) {
+                Some(h) => h,
+                None => continue,
+            }
+        } else {
+            None
+        };
+        reach.push(Reach {
+            listener: i,
+            hostnames,
+            lost_to: None,
+        });
+    }
+    if !narrowed {
+        let what = match (&pr.section_name, pr.port) {
+            (Some(s), Some(p)) => format!("no listener named {s:?} on port {p}"),
+            (Some(s), None) => format!("no listener named {s:?}"),
+            (None, Some(p)) => format!("no listener on port {p}"),
+            (None, None) => "no listener".to_owned(),
+        };
+        return Err((Reason::NoMatchingParent, format!("the parent has {what}")));
+    }
+    if !allowed {
+        return Err((
+            Reason::NotAllowedByListeners,
+            format!(
+                "no listener allows {}s from namespace {}",
+                r.kind.as_str(),
+                r.ns
+            ),
+        ));
+    }
+    if reach.is_empty() {
+        return Err((
+            Reason::NoMatchingListenerHostname,
+            "no listener hostname intersects the route's hostnames".to_owned(),
+        ));
+    }
+    if !r.rules.is_empty()
+        && let Some(first) = r.rules.iter().find_map(|x| x.invalid.as_ref())
+        && r.rules.iter().all(|x| x.invalid.is_some())
+    {
+        return Err((first.0, format!("no rule is valid: {}", first.1)));
+    }
+    Ok(reach)
+}
+
+/// Spec 8.4: on a listener, an HTTPRoute and a GRPCRoute whose effective
+/// hostnames intersect cannot both attach; the older (then the smaller
+/// `namespace/name`) wins. Routes are taken oldest first and each is checked
+/// against the winners of the other type so far, through a hostname index.
+fn settle_route_type_conflicts(
+    world: &World<'_>,
+    gateways: &[GatewayState],
+    evals: &mut [ParentEval],
+) {
+    // First pass: which listeners have candidates of both types (bit 1:
+    // HTTPRoute, bit 2: GRPCRoute), without hashing.
+    let mut kinds: Vec<Vec<u8>> = gateways
+        .iter()
+        .map(|g| vec![0; g.listeners.len()])
+        .collect();
+    for e in evals.iter() {
+        let bit = match world.routes[e.route].kind {
+            Kind::Http => 1,
+            Kind::Grpc => 2,
+            _ => continue,
+        };
+        let Ok(reach) = &e.verdict else { continue };
+        for x in reach {
+            if let Some(k) = kinds.get_mut(e.gateway).and_then(|g| g.get_mut(x.listener)) {
+                *k |= bit;
+            }
+        }
+    }
+    let mut per_listener: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for (ei, e) in evals.iter().enumerate() {
+        let Ok(reach) = &e.verdict else { continue };
+        if !matches!(world.routes[e.route].kind, Kind::Http | Kind::Grpc) {
+            continue;
+        }
+        for (xi, x) in reach.iter().enumerate() {
+            if kinds.get(e.gateway).and_then(|g| g.get(x.listener)) == Some(&3) {
+                per_listener
+                    .entry((e.gateway, x.listener))
+                    .or_default()
+                    .push((ei, xi));
+            }
+        }
+    }
+    for mut cands in per_listener.into_values() {
+        cands.sort_by(|a, b| {
+            let (ra, rb) = (
+                &world.routes[evals[a.0].route],
+                &world.routes[evals[b.0].route],
+            );
+            ra.order_key().cmp(&rb.order_key())
+        });
+        let mut http = HostSet::default();
+        let mut grpc = HostSet::default();
+        let mut decided: HashMap<usize, Option<usize>> = HashMap::new();
+        for (ei, xi) in cands {
+            let ri = evals[ei].route;
+            let Ok(reach) = &mut evals[ei].verdict else {
+                continue;
+            };
+            let x = &mut reach[xi];
+            let verdict = *decided.entry(ri).or_insert_with(|| {
+                let (mine, theirs) = if world.routes[ri].kind == Kind::Http {
+                    (&mut http, &grpc)
+                } else {
+                    (&mut grpc, &http)
+                };
+                let lost = theirs.intersecting(x.hostnames.as_deref());
+                if lost.is_none() {
+                    mine.insert(ri, x.hostnames.as_deref());
+                }
+                lost
+            });
+            x.lost_to = verdict;
+        }
+    }
+}
+
+/// Resolves every reference of a route: the rules for the routing view and
+/// the route's `ResolvedRefs` verdict (the first failure in rule order).
+fn resolve_rules(
+    world: &World<'_>,
+    policies: &PolicyIndex,
+    r: &Route,
+) -> (Vec<RuleRouting>, Option<RefError>) {
+    let mut first: Option<RefError> = None;
+    let mut note = |e: Option<RefError>| {
+        if first.is_none() {
+            first = e;
+        }
+    };
+    let mut rules = Vec::with_capacity(r.rules.len());
+    for rule in &r.rules {
+        let mut out = RuleRouting::default();
+        out.valid = rule.invalid.is_none();
+        for b in &rule.backends {
+            let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
+            note(e);
+            out.backends.push(rb);
+        }
+        for (fi, b) in &rule.mirrors {
+            let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
+            note(e);
+            out.mirrors.push((*fi, rb));
+        }
+        for x in &rule.extra {
+            match x {
+                ExtraRef::Backend(b) => note(resolve_backend(world, policies, r.kind, &r.ns, b).1),
+                ExtraRef::Extension(e) => note(Some((
+                    Reason::InvalidKind,
+                    format!(
+                        "ExtensionRef {}/{} {:?} is not supported",
+                        e.group, e.kind, e.name
+                    ),
+                ))),
+            }
+        }
+        rules.push(out);
+    }
+    (rules, first)
+}
+
+fn parent_status(
+    r: &Route,
+    ref_index: usize,
+    controller: &str,
+    accepted: Result<(), RefError>,
+    refs: &Option<RefError>,
+) -> RouteParentStatus {
+    let is_accepted = accepted.is_ok();
+    let mut conditions = vec![
+        match accepted {
+            Ok(()) => cond(
+                ConditionType::Accepted,
+                true,
+                Reason::Accepted,
+                "the route is accepted",
+            ),
+            Err((reason, m)) => cond(ConditionType::Accepted, false, reason, m),
+        },
+        match refs {
+            None => cond(
+                ConditionType::ResolvedRefs,
+                true,
+                Reason::ResolvedRefs,
+                "all references resolved",
+            ),
+            Some((reason, m)) => cond(ConditionType::ResolvedRefs, false, *reason, m),
+        },
+    ];
+    let invalid: Vec<(usize, &(Reason, String))> = r
+        .rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| x.invalid.as_ref().map(|v| (i, v)))
+        .collect();
+    if is_accepted && let Some(&(i, (reason, m))) = invalid.first() {
+        let list: Vec<String> = invalid.iter().map(|(i, _)| i.to_string()).collect();
+        conditions.push(cond(
+            ConditionType::PartiallyInvalid,
+            true,
+            *reason,
+            format!("Dropped Rule(s) {}: rule {i}: {m}", list.join(", ")),
+        ));
+    }
+    set_generation(&mut conditions, r.generation);
+    let mut st = RouteParentStatus::default();
+    st.parent_ref = r.parent_refs().get(ref_index).cloned().unwrap_or_default();
+    st.controller_name = controller.to_owned();
+    st.conditions = conditions;
+    st
+}

@@ -1,0 +1,604 @@
+//! One view of the five route kinds: parents, hostnames, and per rule its
+//! validity and the references it makes.
+//!
+//! # Rule validity (spec 4.1.6 check 4, 9)
+//!
+//! A rule is dropped (and counts toward `PartiallyInvalid`, or makes the
+//! parent `Accepted=False` when no rule is left) when it holds something this
+//! implementation cannot serve:
+//!
+//! - `UnsupportedValue`: an enumeration value it does not know (path, header,
+//!   query or gRPC method match type, HTTP method, filter type, redirect
+//!   scheme, path modifier type); a redirect status code other than 301, 302,
+//!   303, 307, 308; a regular expression that does not compile (RE2 syntax, as
+//!   the `regex` crate reads it); a filter whose configuration is missing; a
+//!   header modifier naming one header twice (case-insensitively, across
+//!   `set`, `add` and `remove`); `ReplacePrefixMatch` on a rule whose matches
+//!   are not exactly one `PathPrefix` match.
+//! - `IncompatibleFilters`: a `RequestRedirect` together with a `URLRewrite`
+//!   (rule level, backendRef level, or across the two), or a rule-level
+//!   `RequestRedirect` with backendRefs.
+//!
+//! Invalid backends never drop a rule: their share of requests gets errors
+//! and the route reports `ResolvedRefs=False`.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use gateway_types::grpc_route::{GrpcMethodMatchType, GrpcRouteFilter, GrpcRouteFilterType};
+use gateway_types::http_route::{
+    HttpHeaderFilter, HttpPathModifier, HttpPathModifierType, HttpRouteFilter, HttpRouteFilterType,
+    HttpRouteMatch, PathMatchType,
+};
+use gateway_types::load::Source;
+use gateway_types::routing::RouteObject;
+use gateway_types::shared::{BackendObjectReference, LocalObjectReference, ParentReference};
+use gateway_types::{MetaExt, Object, ObjectMeta};
+
+use super::world::Age;
+use crate::condition::Reason;
+
+/// The five route kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) enum Kind {
+    Http,
+    Grpc,
+    Tls,
+    Tcp,
+    Udp,
+}
+
+impl Kind {
+    /// Every kind, in the order `supportedKinds` lists them.
+    pub(super) const ALL: [Self; 5] = [Self::Http, Self::Grpc, Self::Tls, Self::Tcp, Self::Udp];
+
+    /// The kind name (`HTTPRoute`).
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "HTTPRoute",
+            Self::Grpc => "GRPCRoute",
+            Self::Tls => "TLSRoute",
+            Self::Tcp => "TCPRoute",
+            Self::Udp => "UDPRoute",
+        }
+    }
+
+    /// The kind named `s`, if it is a route kind.
+    pub(super) fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether routes of this kind carry hostnames.
+    pub(super) fn has_hostnames(self) -> bool {
+        matches!(self, Self::Http | Self::Grpc | Self::Tls)
+    }
+}
+
+/// A backend reference, defaulted.
+#[derive(Debug, Clone)]
+pub(super) struct BackendSpec {
+    pub(super) group: String,
+    pub(super) kind: String,
+    pub(super) namespace: Option<String>,
+    pub(super) name: String,
+    pub(super) port: Option<i32>,
+    pub(super) weight: i32,
+}
+
+impl BackendSpec {
+    fn new(r: &BackendObjectReference, weight: Option<i32>) -> Self {
+        Self {
+            group: r.group_or_default().to_owned(),
+            kind: r.kind_or_default().to_owned(),
+            namespace: r.namespace.clone(),
+            name: r.name.clone(),
+            port: r.port,
+            weight: weight.unwrap_or(1),
+        }
+    }
+}
+
+/// A reference that counts toward `ResolvedRefs` but is not a weighted backend.
+#[derive(Debug, Clone)]
+pub(super) enum ExtraRef {
+    /// A backend called by a filter (backendRef-level mirror, ExternalAuth).
+    Backend(BackendSpec),
+    /// An `ExtensionRef` filter's object.
+    Extension(LocalObjectReference),
+}
+
+/// One rule of a route.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Rule {
+    /// Why the rule is dropped, if it is.
+    pub(super) invalid: Option<(Reason, String)>,
+    /// `backendRefs`, in order.
+    pub(super) backends: Vec<BackendSpec>,
+    /// Rule-level `RequestMirror` filters: `(filter index, target)`.
+    pub(super) mirrors: Vec<(usize, BackendSpec)>,
+    /// Other references, in rule order.
+    pub(super) extra: Vec<ExtraRef>,
+}
+
+/// A route of any kind, defaulted.
+#[derive(Debug)]
+pub(super) struct Route {
+    pub(super) kind: Kind,
+    pub(super) ns: String,
+    pub(super) name: String,
+    pub(super) generation: Option<i64>,
+    pub(super) age: Age,
+    pub(super) created: Option<i64>,
+    /// Lowercased `spec.hostnames` (empty for TCP and UDP).
+    pub(super) hostnames: Vec<String>,
+    pub(super) rules: Vec<Rule>,
+    pub(super) object: RouteObject,
+    pub(super) source: Option<Source>,
+}
+
+impl Route {
+    /// `(age, namespace, name)`: "oldest first, then by name".
+    pub(super) fn order_key(&self) -> (Age, &str, &str) {
+        (self.age, &self.ns, &self.name)
+    }
+
+    /// The route's `spec.parentRefs`.
+    pub(super) fn parent_refs(&self) -> &[ParentReference] {
+        match &self.object {
+            RouteObject::Http(r) => r.spec.parent_refs.as_deref().unwrap_or_default(),
+            RouteObject::Grpc(r) => r.spec.parent_refs.as_deref().unwrap_or_default(),
+            RouteObject::Tls(r) => r.spec.parent_refs(),
+            RouteObject::Tcp(r) => r.spec.parent_refs(),
+            RouteObject::Udp(r) => r.spec.parent_refs(),
+            _ => &[],
+        }
+    }
+
+    /// Builds the view of a route object (already defaulted); `None` for
+    /// objects that are not routes.
+    pub(super) fn from_object(
+        o: Object,
+        age: Age,
+        created: Option<i64>,
+        source: Option<&Source>,
+    ) -> Option<Self> {
+        let (kind, hostnames, rules, object): (_, &[String], Vec<Rule>, _) = match o {
+            Object::HttpRoute(r) => {
+                let r = Arc::new(r);
+                let rules = r.spec.rules_or_default().iter().map(http_rule).collect();
+                let hosts = lowercase(r.spec.hostnames.as_deref().unwrap_or_default());
+                return Some(Self::new(
+                    Kind::Http,
+                    hosts,
+                    rules,
+                    RouteObject::Http(r),
+                    age,
+                    created,
+                    source,
+                ));
+            }
+            Object::GrpcRoute(r) => {
+                let r = Arc::new(r);
+                let rules = r.spec.rules.iter().flatten().map(grpc_rule).collect();
+                let hosts = lowercase(r.spec.hostnames.as_deref().unwrap_or_default());
+                return Some(Self::new(
+                    Kind::Grpc,
+                    hosts,
+                    rules,
+                    RouteObject::Grpc(r),
+                    age,
+                    created,
+                    source,
+                ));
+            }
+            Object::TlsRoute(r) => {
+                let r = Arc::new(r);
+                let rules = r
+                    .spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect();
+                let hosts = lowercase(r.spec.hostnames());
+                return Some(Self::new(
+                    Kind::Tls,
+                    hosts,
+                    rules,
+                    RouteObject::Tls(r),
+                    age,
+                    created,
+                    source,
+                ));
+            }
+            Object::TcpRoute(r) => {
+                let rules = r
+                    .spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect();
+                (Kind::Tcp, &[], rules, RouteObject::Tcp(Arc::new(r)))
+            }
+            Object::UdpRoute(r) => {
+                let rules = r
+                    .spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect();
+                (Kind::Udp, &[], rules, RouteObject::Udp(Arc::new(r)))
+            }
+            _ => return None,
+        };
+        Some(Self::new(
+            kind,
+            lowercase(hostnames),
+            rules,
+            object,
+            age,
+            created,
+            source,
+        ))
+    }
+
+    fn new(
+        kind: Kind,
+        hostnames: Vec<String>,
+        rules: Vec<Rule>,
+        object: RouteObject,
+        age: Age,
+        created: Option<i64>,
+        source: Option<&Source>,
+    ) -> Self {
+        let meta: &ObjectMeta = object.metadata();
+        Self {
+            kind,
+            ns: meta.namespace_str().unwrap_or("default").to_owned(),
+            name: meta.name_str().to_owned(),
+            generation: meta.generation,
+            age,
+            created,
+            hostnames,
+            rules,
+            source: source.cloned(),
+            object,
+        }
+    }
+}
+
+fn lowercase(hosts: &[String]) -> Vec<String> {
+    hosts.iter().map(|h| h.to_ascii_lowercase()).collect()
+}
+
+fn plain_rule(refs: &[gateway_types::shared::BackendRef]) -> Rule {
+    Rule {
+        backends: refs
+            .iter()
+            .map(|b| BackendSpec::new(&b.object_ref(), b.weight))
+            .collect(),
+        ..Rule::default()
+    }
+}
+
+/// Records the first problem of a rule.
+struct Check(Option<(Reason, String)>);
+
+impl Check {
+    fn fail(&mut self, reason: Reason, msg: impl FnOnce() -> String) {
+        if self.0.is_none() {
+            self.0 = Some((reason, msg()));
+        }
+    }
+
+    fn regex(&mut self, what: &str, pattern: &str) {
+        if let Err(e) = regex::RegexBuilder::new(pattern)
+            .size_limit(1 << 20)
+            .build()
+        {
+            self.fail(Reason::UnsupportedValue, || {
+                format!("{what} regular expression {pattern:?} is not supported: {e}")
+            });
+        }
+    }
+
+    fn known(&mut self, what: &str, known: bool, value: &str) {
+        if !known {
+            self.fail(Reason::UnsupportedValue, || {
+                format!("{what} {value:?} is not supported")
+            });
+        }
+    }
+
+    fn header_modifier(&mut self, f: &HttpHeaderFilter) {
+        let mut seen = HashSet::new();
+        let names = f
+            .set
+            .iter()
+            .flatten()
+            .map(|h| h.name.as_str())
+            .chain(f.add.iter().flatten().map(|h| h.name.as_str()))
+            .chain(f.remove.iter().flatten().map(String::as_str));
+        for n in names {
+            if !seen.insert(n.to_ascii_lowercase()) {
+                self.fail(Reason::UnsupportedValue, || {
+                    format!("header modifier names header {n:?} more than once")
+                });
+            }
+        }
+    }
+
+    fn path_modifier(&mut self, m: &HttpPathModifier, single_prefix: bool) {
+        match &m.type_ {
+            HttpPathModifierType::ReplacePrefixMatch if !single_prefix => {
+                self.fail(Reason::UnsupportedValue, || {
+                    "ReplacePrefixMatch needs a rule with exactly one PathPrefix match".to_owned()
+                });
+            }
+            t => self.known("path modifier type", t.is_known(), t.as_str()),
+        }
+    }
+}
+
+/// What the filters of one list hold, for combination checks.
+#[derive(Default)]
+struct FilterSummary {
+    redirect: bool,
+    rewrite: bool,
+}
+
+fn http_filters(
+    c: &mut Check,
+    filters: &[HttpRouteFilter],
+    single_prefix: bool,
+    rule: &mut Rule,
+    rule_level: bool,
+) -> FilterSummary {
+    let mut s = FilterSummary::default();
+    for (i, f) in filters.iter().enumerate() {
+        let missing = |c: &mut Check| {
+            c.fail(Reason::UnsupportedValue, || {
+                format!("filter {} has no configuration", f.type_)
+            })
+        };
+        match &f.type_ {
+            HttpRouteFilterType::RequestHeaderModifier => match &f.request_header_modifier {
+                Some(m) => c.header_modifier(m),
+                None => missing(c),
+            },
+            HttpRouteFilterType::ResponseHeaderModifier => match &f.response_header_modifier {
+                Some(m) => c.header_modifier(m),
+                None => missing(c),
+            },
+            HttpRouteFilterType::RequestMirror => match &f.request_mirror {
+                Some(m) => {
+                    let b = BackendSpec::new(&m.backend_ref, None);
+                    if rule_level {
+                        rule.mirrors.push((i, b));
+                    } else {
+                        rule.extra.push(ExtraRef::Backend(b));
+                    }
+                }
+                None => missing(c),
+            },
+            HttpRouteFilterType::RequestRedirect => {
+                s.redirect = true;
+                match &f.request_redirect {
+                    Some(r) => {
+                        if let Some(scheme) = &r.scheme {
+                            c.known("redirect scheme", scheme.is_known(), scheme.as_str());
+                        }
+                        let code = r.status_code_or_default();
+                        if ![301, 302, 303, 307, 308].contains(&code) {
+                            c.fail(Reason::UnsupportedValue, || {
+                                format!("redirect status code {code} is not supported")
+                            });
+                        }
+                        if let Some(p) = &r.path {
+                            c.path_modifier(p, single_prefix);
+                        }
+                    }
+                    None => missing(c),
+                }
+            }
+            HttpRouteFilterType::UrlRewrite => {
+                s.rewrite = true;
+                match &f.url_rewrite {
+                    Some(r) => {
+                        if let Some(p) = &r.path {
+                            c.path_modifier(p, single_prefix);
+                        }
+                    }
+                    None => missing(c),
+                }
+            }
+            HttpRouteFilterType::Cors => {
+                if f.cors.is_none() {
+                    missing(c);
+                }
+            }
+            HttpRouteFilterType::ExtensionRef => match &f.extension_ref {
+                Some(r) => rule.extra.push(ExtraRef::Extension(r.clone())),
+                None => missing(c),
+            },
+            HttpRouteFilterType::ExternalAuth => external_auth(c, f, rule),
+            other => c.known("filter type", false, other.as_str()),
+        }
+    }
+    s
+}
+
+#[cfg(feature = "experimental")]
+fn external_auth(c: &mut Check, f: &HttpRouteFilter, rule: &mut Rule) {
+    match &f.external_auth {
+        Some(a) => {
+            c.known(
+                "external auth protocol",
+                a.protocol.is_known(),
+                a.protocol.as_str(),
+            );
+            rule.extra
+                .push(ExtraRef::Backend(BackendSpec::new(&a.backend_ref, None)));
+        }
+        None => c.fail(Reason::UnsupportedValue, || {
+            "filter ExternalAuth has no configuration".to_owned()
+        }),
+    }
+}
+
+/// Without the `experimental` feature the ExternalAuth configuration is not
+/// read, so the filter cannot be served.
+#[cfg(not(feature = "experimental"))]
+fn external_auth(c: &mut Check, _f: &HttpRouteFilter, _rule: &mut Rule) {
+    c.fail(Reason::UnsupportedValue, || {
+        "filter ExternalAuth needs the experimental channel (feature `experimental`)".to_owned()
+    });
+}
+
+fn http_match(c: &mut Check, m: &HttpRouteMatch) {
+    let path = m.path_or_default();
+    match path.type_or_default() {
+        PathMatchType::RegularExpression => c.regex("path", path.value_or_default()),
+        t => c.known("path match type", t.is_known(), t.as_str()),
+    }
+    for h in m.headers.iter().flatten() {
+        let t = h.type_or_default();
+        c.known("header match type", t.is_known(), t.as_str());
+        if t.as_str() == "RegularExpression" {
+            c.regex("header", &h.value);
+        }
+    }
+    for q in m.query_params.iter().flatten() {
+        let t = q.type_or_default();
+        c.known("query parameter match type", t.is_known(), t.as_str());
+        if t.as_str() == "RegularExpression" {
+            c.regex("query parameter", &q.value);
+        }
+    }
+    if let Some(method) = &m.method {
+        c.known("method", method.is_known(), method.as_str());
+    }
+}
+
+fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
+    let mut rule = Rule::default();
+    let mut c = Check(None);
+    let matches = r.effective_matches();
+    for m in matches {
+        http_match(&mut c, m);
+    }
+    let single_prefix = matches.len() == 1
+        && *matches[0].path_or_default().type_or_default() == PathMatchType::PathPrefix;
+    let top = http_filters(
+        &mut c,
+        r.filters.as_deref().unwrap_or_default(),
+        single_prefix,
+        &mut rule,
+        true,
+    );
+    let backends = r.backend_refs.as_deref().unwrap_or_default();
+    if top.redirect && top.rewrite {
+        c.fail(Reason::IncompatibleFilters, || {
+            "RequestRedirect and URLRewrite cannot be combined".to_owned()
+        });
+    }
+    if top.redirect && !backends.is_empty() {
+        c.fail(Reason::IncompatibleFilters, || {
+            "a rule with a RequestRedirect filter cannot have backendRefs".to_owned()
+        });
+    }
+    for b in backends {
+        rule.backends
+            .push(BackendSpec::new(&b.object_ref(), b.weight));
+        let s = http_filters(
+            &mut c,
+            b.filters.as_deref().unwrap_or_default(),
+            single_prefix,
+            &mut rule,
+            false,
+        );
+        if (s.redirect || top.redirect) && (s.rewrite || top.rewrite) {
+            c.fail(Reason::IncompatibleFilters, || {
+                "RequestRedirect and URLRewrite cannot be combined".to_owned()
+            });
+        }
+    }
+    rule.invalid = c.0;
+    rule
+}
+
+fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rule_level: bool) {
+    for (i, f) in filters.iter().enumerate() {
+        let missing = |c: &mut Check| {
+            c.fail(Reason::UnsupportedValue, || {
+                format!("filter {} has no configuration", f.type_)
+            })
+        };
+        match &f.type_ {
+            GrpcRouteFilterType::RequestHeaderModifier => match &f.request_header_modifier {
+                Some(m) => c.header_modifier(m),
+                None => missing(c),
+            },
+            GrpcRouteFilterType::ResponseHeaderModifier => match &f.response_header_modifier {
+                Some(m) => c.header_modifier(m),
+                None => missing(c),
+            },
+            GrpcRouteFilterType::RequestMirror => match &f.request_mirror {
+                Some(m) => {
+                    let b = BackendSpec::new(&m.backend_ref, None);
+                    if rule_level {
+                        rule.mirrors.push((i, b));
+                    } else {
+                        rule.extra.push(ExtraRef::Backend(b));
+                    }
+                }
+                None => missing(c),
+            },
+            GrpcRouteFilterType::ExtensionRef => match &f.extension_ref {
+                Some(r) => rule.extra.push(ExtraRef::Extension(r.clone())),
+                None => missing(c),
+            },
+            other => c.known("filter type", false, other.as_str()),
+        }
+    }
+}
+
+fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
+    let mut rule = Rule::default();
+    let mut c = Check(None);
+    for m in r.matches.iter().flatten() {
+        if let Some(mm) = &m.method {
+            let t = mm.type_or_default();
+            c.known("method match type", t.is_known(), t.as_str());
+            if *t == GrpcMethodMatchType::RegularExpression {
+                for v in [&mm.service, &mm.method].into_iter().flatten() {
+                    c.regex("method match", v);
+                }
+            }
+        }
+        for h in m.headers.iter().flatten() {
+            let t = h.type_or_default();
+            c.known("header match type", t.is_known(), t.as_str());
+            if t.as_str() == "RegularExpression" {
+                c.regex("header", &h.value);
+            }
+        }
+    }
+    grpc_filters(
+        &mut c,
+        r.filters.as_deref().unwrap_or_default(),
+        &mut rule,
+        true,
+    );
+    for b in r.backend_refs.iter().flatten() {
+        rule.backends
+            .push(BackendSpec::new(&b.object_ref(), b.weight));
+        grpc_filters(
+            &mut c,
+            b.filters.as_deref().unwrap_or_default(),
+            &mut rule,
+            false,
+        );
+    }
+    rule.invalid = c.0;
+    rule
+}

@@ -1,0 +1,308 @@
+//! The admitted objects of a snapshot, defaulted and indexed by key.
+//!
+//! Every lookup the status pass makes (a Service by namespace and name, the
+//! labels of a namespace, a Gateway named by a parentRef) is a hash lookup
+//! here, so no step scans all objects of a kind per reference.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use gateway_types::backend_tls_policy::BackendTlsPolicy;
+use gateway_types::core::{ConfigMap, Secret, Service};
+use gateway_types::gateway::Gateway;
+use gateway_types::gateway_class::GatewayClass;
+use gateway_types::listener_set::ListenerSet;
+use gateway_types::load::Source;
+use gateway_types::meta::parse_timestamp;
+use gateway_types::{MetaExt, Object, ObjectMeta};
+
+use super::refs::GrantIndex;
+use super::routes::Route;
+use crate::finding::{Finding, Location, ObjectRef, Severity};
+use crate::report::Report;
+use crate::snapshot::Snapshot;
+
+/// `(namespace, name)`.
+pub(super) type NsName = (String, String);
+
+/// A map keyed by namespace and name that is read with borrowed strings, so
+/// lookups allocate nothing.
+#[derive(Debug)]
+pub(super) struct NsMap<T>(HashMap<String, HashMap<String, T>>);
+
+impl<T> Default for NsMap<T> {
+    fn default() -> Self {
+        Self(HashMap::new())
+    }
+}
+
+impl<T> NsMap<T> {
+    /// Inserts `value` under `ns/name`, returning the value it replaces.
+    pub(super) fn insert(&mut self, ns: &str, name: &str, value: T) -> Option<T> {
+        self.0
+            .entry(ns.to_owned())
+            .or_default()
+            .insert(name.to_owned(), value)
+    }
+
+    /// The value under `ns/name`.
+    pub(super) fn get(&self, ns: &str, name: &str) -> Option<&T> {
+        self.0.get(ns)?.get(name)
+    }
+
+    /// The value under `ns/name`, mutably, inserted with `Default` first
+    /// when absent.
+    pub(super) fn entry(&mut self, ns: &str, name: &str) -> &mut T
+    where
+        T: Default,
+    {
+        self.0
+            .entry(ns.to_owned())
+            .or_default()
+            .entry(name.to_owned())
+            .or_default()
+    }
+
+    /// Whether `ns/name` has a value.
+    pub(super) fn contains(&self, ns: &str, name: &str) -> bool {
+        self.get(ns, name).is_some()
+    }
+
+    /// Whether the map is empty.
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The label every namespace carries with its own name.
+pub(super) const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
+
+/// When an object was created, for "oldest wins" rules.
+///
+/// Objects with a `creationTimestamp` order by it; objects without one come
+/// after them, in the order they were read (which is how route test files
+/// define creation order when no timestamp is written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Age {
+    ts: i64,
+    seq: usize,
+}
+
+impl Age {
+    fn of(meta: &ObjectMeta, seq: usize) -> (Self, Option<i64>) {
+        let ts = meta
+            .creation_timestamp_text()
+            .as_deref()
+            .and_then(parse_timestamp);
+        match ts {
+            Some(ts) => (Self { ts, seq: 0 }, Some(ts)),
+            None => (Self { ts: i64::MAX, seq }, None),
+        }
+    }
+}
+
+/// One admitted object of a Gateway API kind, defaulted, with its key.
+#[derive(Debug)]
+pub(super) struct Obj<T> {
+    pub(super) ns: String,
+    pub(super) name: String,
+    pub(super) age: Age,
+    pub(super) generation: Option<i64>,
+    pub(super) obj: T,
+    pub(super) source: Option<Source>,
+}
+
+impl<T> Obj<T> {
+    /// `(age, namespace, name)`: the order of "oldest first, then by name".
+    pub(super) fn order_key(&self) -> (Age, &str, &str) {
+        (self.age, &self.ns, &self.name)
+    }
+}
+
+/// Results of content checks (certificate and CA bundles), computed once
+/// per object however many listeners or policies refer to it.
+#[derive(Debug, Default)]
+pub(super) struct CheckCache(RefCell<NsMap<Result<(), String>>>);
+
+impl CheckCache {
+    /// The cached result for `ns/name`, computing it with `check` the first time.
+    pub(super) fn get_or_check(
+        &self,
+        ns: &str,
+        name: &str,
+        check: impl FnOnce() -> Result<(), String>,
+    ) -> Result<(), String> {
+        if let Some(r) = self.0.borrow().get(ns, name) {
+            return r.clone();
+        }
+        let r = check();
+        self.0.borrow_mut().insert(ns, name, r.clone());
+        r
+    }
+}
+
+/// The indexed input of the status pass. Core objects are borrowed from the
+/// snapshot (only their accessors' defaults are needed); Gateway API objects
+/// are defaulted copies.
+#[derive(Debug, Default)]
+pub(super) struct World<'a> {
+    namespaces: HashMap<String, BTreeMap<String, String>>,
+    pub(super) services: NsMap<&'a Service>,
+    pub(super) secrets: NsMap<&'a Secret>,
+    pub(super) config_maps: NsMap<&'a ConfigMap>,
+    /// Secret checks (`kubernetes.io/tls`, PEM certificate and key).
+    pub(super) secret_checks: CheckCache,
+    /// ConfigMap CA bundle checks.
+    pub(super) ca_checks: CheckCache,
+    pub(super) grants: GrantIndex,
+    pub(super) classes: HashMap<String, GatewayClass>,
+    pub(super) gateways: Vec<Obj<Gateway>>,
+    /// Every Gateway's `(namespace, name)`, owned or not.
+    pub(super) gateway_keys: NsMap<()>,
+    pub(super) listener_sets: Vec<Obj<ListenerSet>>,
+    pub(super) routes: Vec<Route>,
+    pub(super) policies: Vec<Obj<BackendTlsPolicy>>,
+}
+
+fn key(meta: &ObjectMeta) -> NsName {
+    (
+        meta.namespace_str().unwrap_or("default").to_owned(),
+        meta.name_str().to_owned(),
+    )
+}
+
+fn obj<T>(meta: &ObjectMeta, seq: usize, obj: T, source: Option<&Source>) -> Obj<T> {
+    let (ns, name) = key(meta);
+    Obj {
+        ns,
+        name,
+        age: Age::of(meta, seq).0,
+        generation: meta.generation,
+        obj,
+        source: source.cloned(),
+    }
+}
+
+impl<'a> World<'a> {
+    /// Collects the admitted objects of `snapshot` (those not in
+    /// `report.rejected`), each defaulted as the API server would store it.
+    pub(super) fn build(snapshot: &'a Snapshot, report: &Report) -> Self {
+        let rejected: HashSet<(&str, Option<&str>, &str)> = report
+            .rejected
+            .iter()
+            .map(|r| (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
+            .collect();
+        let mut w = Self::default();
+        for (seq, entry) in snapshot.entries().enumerate() {
+            let o = &entry.object;
+            let m = o.metadata();
+            if !rejected.is_empty() {
+                let ns = if o.is_namespaced() {
+                    Some(m.namespace_str().unwrap_or("default"))
+                } else {
+                    None
+                };
+                let raw_ns = m.namespace_str();
+                if rejected.contains(&(o.kind(), ns, m.name_str()))
+                    || rejected.contains(&(o.kind(), raw_ns, m.name_str()))
+                {
+                    continue;
+                }
+            }
+            let src = entry.source.as_ref();
+            let ns = m.namespace_str().unwrap_or("default");
+            match o {
+                Object::Namespace(n) => {
+                    let name = n.metadata.name_str().to_owned();
+                    let mut labels = n.metadata.labels.clone().unwrap_or_default();
+                    labels
+                        .entry(NAMESPACE_NAME_LABEL.to_owned())
+                        .or_insert_with(|| name.clone());
+                    w.namespaces.insert(name, labels);
+                    continue;
+                }
+                Object::Service(s) => {
+                    w.services.insert(ns, m.name_str(), s);
+                    continue;
+                }
+                Object::Secret(s) => {
+                    w.secrets.insert(ns, m.name_str(), s);
+                    continue;
+                }
+                Object::ConfigMap(c) => {
+                    w.config_maps.insert(ns, m.name_str(), c);
+                    continue;
+                }
+                _ => {}
+            }
+            let mut o = o.clone();
+            o.apply_defaults();
+            match o {
+                Object::ReferenceGrant(g) => w.grants.add(&g),
+                Object::GatewayClass(c) => {
+                    w.classes.insert(c.metadata.name_str().to_owned(), c);
+                }
+                Object::Gateway(g) => {
+                    let meta = g.metadata.clone();
+                    w.gateway_keys.insert(ns, meta.name_str(), ());
+                    w.gateways.push(obj(&meta, seq, g, src));
+                }
+                Object::ListenerSet(l) => {
+                    let meta = l.metadata.clone();
+                    w.listener_sets.push(obj(&meta, seq, l, src));
+                }
+                Object::BackendTlsPolicy(p) => {
+                    let meta = p.metadata.clone();
+                    w.policies.push(obj(&meta, seq, p, src));
+                }
+                other => {
+                    let (age, created) = Age::of(other.metadata(), seq);
+                    if let Some(r) = Route::from_object(other, age, created, src) {
+                        w.routes.push(r);
+                    }
+                }
+            }
+        }
+        w
+    }
+
+    /// Whether the namespace `ns` matches `selector`; a namespace with no
+    /// Namespace object still carries its `kubernetes.io/metadata.name` label.
+    pub(super) fn namespace_matches(
+        &self,
+        ns: &str,
+        selector: &gateway_types::meta::LabelSelector,
+    ) -> bool {
+        match self.namespaces.get(ns) {
+            Some(labels) => selector.matches(Some(labels)),
+            None => {
+                let labels = BTreeMap::from([(NAMESPACE_NAME_LABEL.to_owned(), ns.to_owned())]);
+                selector.matches(Some(&labels))
+            }
+        }
+    }
+}
+
+/// A warning finding from the status pass about `kind ns/name`.
+pub(super) fn diagnostic(
+    kind: &str,
+    ns: Option<&str>,
+    name: &str,
+    source: Option<&Source>,
+    field: String,
+    rule: &'static str,
+    message: String,
+) -> Finding {
+    Finding {
+        object: ObjectRef::new(kind, ns, name),
+        location: source.map(|s| Location {
+            file: s.file().to_owned(),
+            line: s.line(),
+            column: s.column(),
+        }),
+        field,
+        rule,
+        message,
+        severity: Severity::Warning,
+    }
+}
