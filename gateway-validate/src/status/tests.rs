@@ -572,7 +572,7 @@ fn route_attaches_and_is_counted_once_per_listener() {
 kind: HTTPRoute
 metadata: {name: r, namespace: infra}
 spec:
-  parentRefs: [{name: gw}, {name: gw, sectionName: http}]
+  parentRefs: [{name: gw, sectionName: http}, {name: gw, namespace: infra, sectionName: http}]
   rules: [{backendRefs: [{name: web, port: 8080}]}]
 ";
     let r = run(&format!("{}{SERVICE}{route}", gateway("gw", HTTP)));
