@@ -10,6 +10,85 @@
 //! 2. **Status** computes every condition a controller writes (GatewayClass,
 //!    Gateway and listeners, ListenerSet, route parents, BackendTLSPolicy
 //!    ancestors) and the accepted routing view that `gateway-match` compiles.
+//!
+//! # Status pass: which objects get status
+//!
+//! With no controller name ([`Options::controller_name`]) the pass acts for
+//! every GatewayClass of the snapshot and writes each class's own
+//! `controllerName` into route and policy status; with one, only for classes
+//! naming it. The class given by [`Options::gateway_class`] counts as present
+//! and accepted when the snapshot has no object for it. Gateways of other
+//! classes, ListenerSets and route parentRefs naming them, get no status (a
+//! missing class or parent Gateway is reported as a warning [`Finding`]).
+//! Objects are evaluated after API-server defaulting, on copies. Every
+//! condition carries `observedGeneration` from the object whose status holds
+//! it. "Oldest first" uses `creationTimestamp`, then snapshot order for
+//! objects without one, then `namespace/name`.
+//!
+//! # Status pass: decisions of this implementation
+//!
+//! Where the specification leaves a choice, this crate decides as follows.
+//!
+//! - Listeners: protocols `HTTP`, `HTTPS`, `TLS`, `TCP`, `UDP`; others are
+//!   `Accepted=False/UnsupportedProtocol` with `supportedKinds: []`. HTTP and
+//!   HTTPS listeners carry HTTPRoute and GRPCRoute, TLS listeners (Passthrough
+//!   and Terminate, also mixed on one port) TLSRoute, TCP TCPRoute, UDP
+//!   UDPRoute. HTTPS and TLS listeners may share a port; two of them with one
+//!   hostname on one port are a `HostnameConflict`. Listener TLS `options` are
+//!   not supported (`Accepted=False/UnsupportedValue`). A listener with no
+//!   usable certificate, or no supported route kind, is `Programmed=False/Invalid`.
+//!   `allowedRoutes.namespaces.from: Selector` without a selector is
+//!   `Accepted=False/Invalid`. Port availability is not modelled.
+//! - Certificates: a core Secret of type `kubernetes.io/tls` whose `tls.crt`
+//!   holds a PEM `CERTIFICATE` block and `tls.key` a PEM `… PRIVATE KEY`
+//!   block, each with a base64 DER body. Whether the key matches the
+//!   certificate (or the certificate has expired, or covers the hostname) is
+//!   not checked. CA bundles: a core ConfigMap whose `ca.crt` holds PEM
+//!   certificates.
+//! - Gateway: `infrastructure.parametersRef` (and a GatewayClass
+//!   `parametersRef`) must name an existing core ConfigMap; address types
+//!   `IPAddress` and `Hostname` are supported, requested values are reported
+//!   as bound, and an address without a value is `Programmed=False/AddressNotAssigned`.
+//!   `SupportedVersion` is always `True`; `supportedFeatures` lists
+//!   [`SUPPORTED_FEATURES`].
+//! - Routes: an HTTPRoute and a GRPCRoute with intersecting hostnames on one
+//!   listener: the older keeps it; a parentRef that loses every listener is
+//!   `Accepted=False/NotAllowedByListeners` naming the winner (upstream names
+//!   no reason). A parentRef to a ListenerSet that is not attached to its
+//!   Gateway is `NoMatchingParent`. Rules are dropped (`PartiallyInvalid`, or
+//!   `Accepted=False` when none is left) for regular expressions that do not
+//!   compile, a header modifier naming one header twice, `ReplacePrefixMatch`
+//!   without a single `PathPrefix` match (`UnsupportedValue`), and a redirect
+//!   combined with a rewrite across the rule and its backendRefs
+//!   (`IncompatibleFilters`). `ExtensionRef` filters are not supported
+//!   (`ResolvedRefs=False/InvalidKind`).
+//! - Backends: core Services only (`ExternalName` Services are `InvalidKind`);
+//!   the port must be declared by the Service (`BackendNotFound`) with the
+//!   route's transport, UDP for UDPRoute and TCP otherwise
+//!   (`UnsupportedProtocol`); `appProtocol` `kubernetes.io/h2c` suits
+//!   HTTPRoute and GRPCRoute, `kubernetes.io/ws` HTTPRoute, `kubernetes.io/wss`
+//!   TLSRoute (and HTTPRoute with a BackendTLSPolicy); a backend whose
+//!   BackendTLSPolicy is not accepted is `UnsupportedProtocol`.
+//! - BackendTLSPolicy: exactly one targetRef, a core Service (else
+//!   `Accepted=False/Invalid`); a `sectionName` naming no port is
+//!   `TargetNotFound`; a UDP target port and any `options` are `Invalid`. One
+//!   ancestor entry per Gateway whose attached routes use a targeted Service.
+//!
+//! Where the conformance tests and the specification's text disagree, the
+//! tests win: a TLSRoute on an HTTP or HTTPS listener is
+//! `NotAllowedByListeners` (not `UnsupportedValue`); a conflicted listener is
+//! `Accepted=False` and `Programmed=False` with the conflict's reason, and
+//! same port, protocol and hostname is `HostnameConflict` (not
+//! `ListenerConflict`); TCP, UDP and TLS routes with unresolved backends stay
+//! `Accepted=True`.
+//!
+//! # Status pass: cost
+//!
+//! Every lookup is a hash lookup by namespace and name (ReferenceGrants are
+//! indexed by referrer and target), the HTTPRoute/GRPCRoute tie uses a
+//! hostname suffix index, and each route is evaluated once per parentRef, so
+//! the pass grows with the number of objects and references (n log n at
+//! worst, for sorting), never with their product.
 
 pub mod admission;
 pub mod condition;
