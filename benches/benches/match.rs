@@ -60,18 +60,7 @@ fn bench_lookups(c: &mut Criterion) {
         let id = format!("{rules}x{hosts}");
 
         group.sample_size(50);
-        let mut i = 0;
-        group.bench_function(format!("router/{id}"), |b| {
-            b.iter(|| {
-                let r = order[i % order.len()];
-                i += 1;
-                black_box(
-                    router
-                        .route_input(black_box(&r.input()))
-                        .map(|m| m.rule_index),
-                )
-            });
-        });
+        bench_router(&mut group, &format!("router/{id}"), &router, &order);
 
         let mut matchit = matchit::Router::new();
         for (n, template) in w.matchit_routes.iter().enumerate() {
@@ -108,20 +97,35 @@ fn bench_lookups(c: &mut Criterion) {
         let router = router_of(&w);
         let hits: Vec<&Request> = w.regex().collect();
         let order = scattered(&hits, CYCLE);
-        let mut i = 0;
-        group.bench_function(format!("router/{rules}x{hosts}"), |b| {
-            b.iter(|| {
-                let r = order[i % order.len()];
-                i += 1;
-                black_box(
-                    router
-                        .route_input(black_box(&r.input()))
-                        .map(|m| m.rule_index),
-                )
-            });
-        });
+        bench_router(
+            &mut group,
+            &format!("router/{rules}x{hosts}"),
+            &router,
+            &order,
+        );
     }
     group.finish();
+}
+
+/// One lookup per iteration, the requests taken in `order`, round and round.
+fn bench_router(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    router: &Router,
+    order: &[&Request],
+) {
+    let mut i = 0;
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            let r = order[i % order.len()];
+            i += 1;
+            black_box(
+                router
+                    .route_input(black_box(&r.input()))
+                    .map(|m| m.rule_index),
+            )
+        });
+    });
 }
 
 fn builder_of(w: &Workload) -> RouterBuilder {
