@@ -105,18 +105,70 @@ fn random(k: u64) -> u32 {
 // ---------------------------------------------------------------------------
 // ReferenceGrants
 
+/// A Service reference: its namespace (`None`: the route's) and name.
+type Target = (Option<&'static str>, &'static str);
+
 #[derive(Debug, Clone)]
 struct BackendGen {
     namespace: Option<&'static str>,
     name: &'static str,
     weight: u32,
+    /// A `RequestMirror` filter on this backendRef.
+    mirror: Option<Target>,
+}
+
+#[derive(Debug, Clone)]
+struct RuleGen {
+    backends: Vec<BackendGen>,
+    /// A rule-level `RequestMirror` filter.
+    mirror: Option<Target>,
 }
 
 #[derive(Debug, Clone)]
 struct HttpRouteGen {
     namespace: &'static str,
-    /// Backends per rule.
-    rules: Vec<Vec<BackendGen>>,
+    rules: Vec<RuleGen>,
+}
+
+/// Where traffic can go, by position in the generated routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Reach {
+    /// Forwarded to backendRef `k` of rule `j` of route `i`.
+    Backend(usize, usize, usize),
+    /// Copied to the rule-level mirror of rule `j` of route `i`.
+    RuleMirror(usize, usize),
+    /// Copied to the mirror of backendRef `k` of rule `j` of route `i`.
+    BackendMirror(usize, usize, usize),
+}
+
+impl Reach {
+    /// The Services (namespace, name) this traffic depends on: a
+    /// backendRef's mirror only sees requests forwarded to the backendRef.
+    fn services(self, routes: &[HttpRouteGen]) -> Vec<(&'static str, &'static str)> {
+        let at = |i: usize, t: Target| (t.0.unwrap_or(routes[i].namespace), t.1);
+        let backend = |i: usize, j: usize, k: usize| {
+            let b = &routes[i].rules[j].backends[k];
+            (at(i, (b.namespace, b.name)), b.mirror.map(|m| at(i, m)))
+        };
+        match self {
+            Self::Backend(i, j, k) => vec![backend(i, j, k).0],
+            Self::RuleMirror(i, j) => routes[i].rules[j]
+                .mirror
+                .map(|m| at(i, m))
+                .into_iter()
+                .collect(),
+            Self::BackendMirror(i, j, k) => {
+                let (b, m) = backend(i, j, k);
+                std::iter::once(b).chain(m).collect()
+            }
+        }
+    }
+
+    fn route(self) -> usize {
+        match self {
+            Self::Backend(i, ..) | Self::RuleMirror(i, ..) | Self::BackendMirror(i, ..) => i,
+        }
+    }
 }
 
 /// A ReferenceGrant: `from` entries (group, kind, namespace) and `to` entries
@@ -165,24 +217,35 @@ impl GrantGen {
     }
 }
 
-fn backend() -> impl Strategy<Value = BackendGen> {
+fn service_ref() -> impl Strategy<Value = Target> {
     (
         prop_oneof![1 => Just(None), 3 => select(NAMESPACES).prop_map(Some)],
         select(SERVICES),
-        prop_oneof![1 => Just(0u32), 5 => 1..=3u32],
     )
-        .prop_map(|(namespace, name, weight)| BackendGen {
+}
+
+fn mirror() -> impl Strategy<Value = Option<Target>> {
+    prop_oneof![3 => Just(None), 1 => service_ref().prop_map(Some)]
+}
+
+fn backend() -> impl Strategy<Value = BackendGen> {
+    (
+        service_ref(),
+        prop_oneof![1 => Just(0u32), 5 => 1..=3u32],
+        mirror(),
+    )
+        .prop_map(|((namespace, name), weight, mirror)| BackendGen {
             namespace,
             name,
             weight,
+            mirror,
         })
 }
 
 fn http_route() -> impl Strategy<Value = HttpRouteGen> {
-    (
-        select(NAMESPACES),
-        prop::collection::vec(prop::collection::vec(backend(), 1..4), 1..4),
-    )
+    let rule = (prop::collection::vec(backend(), 1..4), mirror())
+        .prop_map(|(backends, mirror)| RuleGen { backends, mirror });
+    (select(NAMESPACES), prop::collection::vec(rule, 1..4))
         .prop_map(|(namespace, rules)| HttpRouteGen { namespace, rules })
 }
 
@@ -209,8 +272,15 @@ fn grant() -> impl Strategy<Value = GrantGen> {
         })
 }
 
-/// A backend reference by position: route, rule, backendRef.
-type RefAt = (usize, usize, usize);
+fn mirror_filter(target: Option<Target>) -> Option<Value> {
+    target.map(|(ns, name)| {
+        let mut backend = json!({"name": name, "port": 80});
+        if let Some(ns) = ns {
+            backend["namespace"] = json!(ns);
+        }
+        json!({"type": "RequestMirror", "requestMirror": {"backendRef": backend}})
+    })
+}
 
 /// Every object of a world: one listener that allows routes from all
 /// namespaces; route `r<i>` serves host `r<i>.example.com`, its rule `j`
@@ -226,19 +296,28 @@ fn reference_world(routes: &[HttpRouteGen], grants: &[GrantGen]) -> Vec<Value> {
             .rules
             .iter()
             .enumerate()
-            .map(|(j, backends)| {
-                let refs: Vec<Value> = backends
+            .map(|(j, rule)| {
+                let refs: Vec<Value> = rule
+                    .backends
                     .iter()
                     .map(|b| {
                         let mut v = json!({"name": b.name, "port": 80, "weight": b.weight});
                         if let Some(ns) = b.namespace {
                             v["namespace"] = json!(ns);
                         }
+                        if let Some(f) = mirror_filter(b.mirror) {
+                            v["filters"] = json!([f]);
+                        }
                         v
                     })
                     .collect();
-                json!({"matches": [{"path": {"type": "PathPrefix", "value": format!("/p{j}")}}],
-                       "backendRefs": refs})
+                let mut v = json!({
+                    "matches": [{"path": {"type": "PathPrefix", "value": format!("/p{j}")}}],
+                    "backendRefs": refs});
+                if let Some(f) = mirror_filter(rule.mirror) {
+                    v["filters"] = json!([f]);
+                }
+                v
             })
             .collect();
         objects.push(route_object(
@@ -256,19 +335,38 @@ fn reference_world(routes: &[HttpRouteGen], grants: &[GrantGen]) -> Vec<Value> {
     objects
 }
 
-/// The backendRefs the oracle says a request may be forwarded to: weight
-/// above zero, the Service exists, and it is in the route's namespace or a
-/// grant permits it.
-fn permitted_refs(routes: &[HttpRouteGen], grants: &[GrantGen]) -> BTreeSet<RefAt> {
+/// Whether route `i` may send traffic to the Service `ns/name` (oracle):
+/// it exists, and it is in the route's namespace or a grant permits it.
+fn allowed(
+    routes: &[HttpRouteGen],
+    grants: &[GrantGen],
+    i: usize,
+    (ns, name): (&str, &str),
+) -> bool {
+    let route_ns = routes[i].namespace;
+    name != "missing" && (ns == route_ns || grants.iter().any(|g| g.permits(route_ns, ns, name)))
+}
+
+/// Where the oracle says traffic may go: a backendRef with weight above
+/// zero whose Service is allowed; a mirror whose Service is allowed (a
+/// backendRef's mirror only when the backendRef itself is reachable).
+fn permitted(routes: &[HttpRouteGen], grants: &[GrantGen]) -> BTreeSet<Reach> {
     let mut out = BTreeSet::new();
     for (i, r) in routes.iter().enumerate() {
-        for (j, backends) in r.rules.iter().enumerate() {
-            for (k, b) in backends.iter().enumerate() {
-                let ns = b.namespace.unwrap_or(r.namespace);
-                let granted =
-                    ns == r.namespace || grants.iter().any(|g| g.permits(r.namespace, ns, b.name));
-                if b.weight > 0 && b.name != "missing" && granted {
-                    out.insert((i, j, k));
+        for (j, rule) in r.rules.iter().enumerate() {
+            let mut candidates = vec![Reach::RuleMirror(i, j)];
+            for (k, b) in rule.backends.iter().enumerate() {
+                if b.weight > 0 {
+                    candidates.push(Reach::Backend(i, j, k));
+                    if b.mirror.is_some() {
+                        candidates.push(Reach::BackendMirror(i, j, k));
+                    }
+                }
+            }
+            for c in candidates {
+                let services = c.services(routes);
+                if !services.is_empty() && services.iter().all(|&s| allowed(routes, grants, i, s)) {
+                    out.insert(c);
                 }
             }
         }
@@ -277,16 +375,19 @@ fn permitted_refs(routes: &[HttpRouteGen], grants: &[GrantGen]) -> BTreeSet<RefA
 }
 
 /// Sends every request of interest (each rule's prefix, plus paths and
-/// hosts no rule serves) with 65 random draws each, and returns every
-/// backendRef a request was forwarded to. Panics if a rule's own request
-/// lands on another rule: every route is allowed on the listener here.
-fn reached_refs(router: &Router, routes: &[HttpRouteGen]) -> BTreeSet<RefAt> {
+/// hosts no rule serves) with 65 random draws each, and returns where
+/// traffic went: the backendRef forwarded to and the mirrors copied to.
+/// Panics if a rule's own request lands on another route (every route is
+/// allowed on the listener here), or if the router's full decision
+/// disagrees with the match on backend or mirrors.
+fn reached(router: &Router, routes: &[HttpRouteGen]) -> BTreeSet<Reach> {
     let headers = HeaderMap::new();
     let mut out = BTreeSet::new();
     let mut hosts: Vec<String> = (0..routes.len())
         .map(|i| format!("r{i}.example.com"))
         .collect();
     hosts.push("other.example.com".to_owned());
+    let name = |b: &gateway_types::routing::ResolvedBackend| format!("{}/{}", b.namespace, b.name);
     for (i, host) in hosts.iter().enumerate() {
         for path in ["/", "/p0", "/p1/x", "/p2", "/p9"] {
             let input = Input::new(&Method::GET, host, path, &headers);
@@ -295,10 +396,32 @@ fn reached_refs(router: &Router, routes: &[HttpRouteGen]) -> BTreeSet<RefAt> {
             };
             let route: usize = m.route.name[1..].parse().expect("route names are r<i>");
             assert_eq!(route, i, "{host}{path} reached {}", m.route.name);
+            let j = m.rule_index;
+            let mirrors: Vec<String> = m.mirrors().map(|(b, _)| name(b)).collect();
+            if !mirrors.is_empty() {
+                out.insert(Reach::RuleMirror(i, j));
+            }
             for k in 0..=64 {
-                if let BackendChoice::Forward { index, .. } = m.choose_backend(random(k)) {
-                    out.insert((route, m.rule_index, index));
+                let decision = router.decide(&input, random(k));
+                let mut want = mirrors.clone();
+                if let BackendChoice::Forward { index, backend } = m.choose_backend(random(k)) {
+                    out.insert(Reach::Backend(i, j, index));
+                    let copies: Vec<String> =
+                        m.backend_mirrors(index).map(|(b, _)| name(b)).collect();
+                    if !copies.is_empty() {
+                        out.insert(Reach::BackendMirror(i, j, index));
+                    }
+                    want.extend(copies);
+                    assert!(
+                        matches!(&decision.action, gateway_match::Action::Forward { backend: b } if **b == *backend),
+                        "{host}{path}: decision {decision:?} vs match backend {backend:?}"
+                    );
                 }
+                let got: Vec<String> = decision.mirrors.iter().map(|x| name(&x.backend)).collect();
+                assert_eq!(
+                    got, want,
+                    "{host}{path}: mirrors of the decision vs the match"
+                );
             }
         }
     }
@@ -609,42 +732,49 @@ fn selected_listener(listeners: &[Option<&str>], host: &str) -> Option<usize> {
 proptest! {
     #![proptest_config(config())]
 
-    /// A request is forwarded to a Service in another namespace than its
-    /// route's only when a ReferenceGrant in the Service's namespace allows
-    /// HTTPRoutes of the route's namespace to use it; and every backend the
-    /// oracle permits is reachable (so the check is not vacuous).
+    /// A request is forwarded (or mirrored) to a Service in another
+    /// namespace than its route's only when a ReferenceGrant in the
+    /// Service's namespace allows HTTPRoutes of the route's namespace to use
+    /// it; and everything the oracle permits is reached (so the check is
+    /// not vacuous).
     #[test]
     fn no_cross_namespace_backend_without_reference_grant(
         (routes, grants) in reference_case(),
     ) {
         let gw = gateway(&reference_world(&routes, &grants));
-        let reached = reached_refs(gw.router(), &routes);
-        for &(i, j, k) in &reached {
-            let r = &routes[i];
-            let b = &r.rules[j][k];
-            let ns = b.namespace.unwrap_or(r.namespace);
-            prop_assert!(
-                ns == r.namespace || grants.iter().any(|g| g.permits(r.namespace, ns, b.name)),
-                "r{} ({}) rule {} reached {}/{} without a grant; grants: {:#?}",
-                i, r.namespace, j, ns, b.name, grants
-            );
+        let reached = reached(gw.router(), &routes);
+        for &x in &reached {
+            let i = x.route();
+            for (ns, name) in x.services(&routes) {
+                prop_assert!(
+                    ns == routes[i].namespace
+                        || grants.iter().any(|g| g.permits(routes[i].namespace, ns, name)),
+                    "{:?}: r{} in {} reached {}/{} without a grant; grants: {:#?}",
+                    x, i, routes[i].namespace, ns, name, grants
+                );
+            }
         }
-        prop_assert_eq!(reached, permitted_refs(&routes, &grants));
+        prop_assert_eq!(reached, permitted(&routes, &grants));
     }
 
-    /// With a grant, a cross-namespace backendRef is reachable; after the
-    /// grant is removed (and no other grant allows it), no request reaches
-    /// it, and nothing else changes.
+    /// With a grant, a cross-namespace backendRef (and mirror) is
+    /// reachable; after the grant is removed (and no other grant allows
+    /// it), no request reaches it, and nothing else changes.
     #[test]
     fn removing_the_grant_removes_the_route(
         (mut routes, mut grants) in reference_case(),
         (from_ns, to_ns, service) in target(),
         grant_at in any::<prop::sample::Index>(),
     ) {
-        // The reference under test: route `t` (last), rule 0, backendRef 0.
+        // The references under test: route `t` (last), rule 0, forwards to
+        // the target and mirrors to it, from the rule and the backendRef.
+        let to = Some((Some(to_ns), service));
         routes.push(HttpRouteGen {
             namespace: from_ns,
-            rules: vec![vec![BackendGen { namespace: Some(to_ns), name: service, weight: 1 }]],
+            rules: vec![RuleGen {
+                backends: vec![BackendGen { namespace: Some(to_ns), name: service, weight: 1, mirror: to }],
+                mirror: to,
+            }],
         });
         let t = routes.len() - 1;
         grants.retain(|g| !g.permits(from_ns, to_ns, service));
@@ -657,28 +787,28 @@ proptest! {
         let mut with = grants;
         with.insert(grant_at.index(with.len() + 1), the_grant);
 
-        let reached_with = reached_refs(gateway(&reference_world(&routes, &with)).router(), &routes);
-        prop_assert!(reached_with.contains(&(t, 0, 0)), "granted reference not reachable");
-        prop_assert_eq!(&reached_with, &permitted_refs(&routes, &with));
+        let reached_with = reached(gateway(&reference_world(&routes, &with)).router(), &routes);
+        for x in [Reach::Backend(t, 0, 0), Reach::RuleMirror(t, 0), Reach::BackendMirror(t, 0, 0)] {
+            prop_assert!(reached_with.contains(&x), "granted {:?} not reached", x);
+        }
+        prop_assert_eq!(&reached_with, &permitted(&routes, &with));
 
-        let reached_without =
-            reached_refs(gateway(&reference_world(&routes, &without)).router(), &routes);
-        // Exactly the references the grant allowed disappear.
-        let allowed_by_the_grant: BTreeSet<RefAt> = reached_with
+        let reached_without = reached(gateway(&reference_world(&routes, &without)).router(), &routes);
+        // Exactly the traffic the grant allowed disappears.
+        let allowed_by_the_grant: BTreeSet<Reach> = reached_with
             .iter()
             .copied()
-            .filter(|&(i, j, k)| {
-                let r = &routes[i];
-                let b = &r.rules[j][k];
-                r.namespace == from_ns && b.namespace == Some(to_ns) && b.name == service
+            .filter(|x| {
+                routes[x.route()].namespace == from_ns
+                    && x.services(&routes).contains(&(to_ns, service))
             })
             .collect();
         prop_assert!(
-            !reached_without.iter().any(|x| allowed_by_the_grant.contains(x)),
-            "still reachable without the grant: {:?}",
+            reached_without.is_disjoint(&allowed_by_the_grant),
+            "still reached without the grant: {:?}",
             reached_without.intersection(&allowed_by_the_grant).collect::<Vec<_>>()
         );
-        let expected: BTreeSet<RefAt> =
+        let expected: BTreeSet<Reach> =
             reached_with.difference(&allowed_by_the_grant).copied().collect();
         prop_assert_eq!(reached_without, expected);
     }
@@ -820,4 +950,55 @@ proptest! {
             }
         }
     }
+}
+
+/// Mirrors are references too: a RequestMirror filter on a backendRef that
+/// names a Service in another namespace without a ReferenceGrant gets no
+/// copies (the route reports `ResolvedRefs=False/RefNotPermitted`), and it
+/// does once a grant allows it. Found while writing the properties above:
+/// backendRef-level mirror targets were compiled as written, ignoring the
+/// resolution that validation had done.
+#[test]
+fn backend_level_mirror_needs_a_reference_grant_too() {
+    let route = route_object(
+        "HTTPRoute",
+        "ns-a",
+        "r0",
+        json!({"parentRefs": [{"name": "gw", "namespace": "infra"}],
+        "rules": [{"backendRefs": [{"name": "svc-0", "port": 80, "filters": [
+            {"type": "RequestMirror",
+             "requestMirror": {"backendRef": {"name": "svc-1", "namespace": "ns-b", "port": 80}}}
+        ]}]}]}),
+    );
+    let mut objects = plain_namespaces_and_services();
+    objects.extend(class_and_gateway(vec![json!({
+        "name": "http", "protocol": "HTTP", "port": 80,
+        "allowedRoutes": {"namespaces": {"from": "All"}}
+    })]));
+    objects.push(route);
+    let mirrors = |objects: &[Value]| -> Vec<String> {
+        let gw = gateway(objects);
+        let decision = gw.get("http://example.com/").decide();
+        assert!(
+            matches!(&decision.action, gateway_match::Action::Forward { backend } if backend.name == "svc-0"),
+            "{decision:?}"
+        );
+        decision
+            .mirrors
+            .iter()
+            .map(|m| format!("{}/{}", m.backend.namespace, m.backend.name))
+            .collect()
+    };
+    assert_eq!(
+        mirrors(&objects),
+        Vec::<String>::new(),
+        "mirrored without a grant"
+    );
+    let grant = GrantGen {
+        namespace: "ns-b",
+        from: vec![(GROUP, "HTTPRoute", "ns-a")],
+        to: vec![("", "Service", Some("svc-1"))],
+    };
+    objects.push(grant.object("g"));
+    assert_eq!(mirrors(&objects), vec!["ns-b/svc-1".to_owned()]);
 }
