@@ -232,6 +232,28 @@ fn backend_as_written(
     b
 }
 
+/// The target of `RequestMirror` filter `fi` of backendRef `bi` of rule
+/// `ri`: the view's resolution when it resolved the rule (a target it did
+/// not resolve, e.g. one no ReferenceGrant permits, keeps its `invalid`
+/// reason and gets no copies; one it does not list gets none either), else
+/// the reference as written.
+fn backend_mirror(
+    attached: &AttachedRoute,
+    ri: usize,
+    bi: usize,
+    fi: usize,
+    object: &BackendObjectReference,
+) -> Option<ResolvedBackend> {
+    match attached.rules.get(ri) {
+        Some(routing) => routing
+            .backend_mirrors
+            .iter()
+            .find(|(b, f, _)| *b == bi && *f == fi)
+            .map(|(_, _, target)| target.clone()),
+        None => Some(backend_as_written(&attached.namespace, object, 1)),
+    }
+}
+
 impl Compiler<'_> {
     fn listener(&mut self, index: usize, listener: &ListenerRouting) -> ListenerTable {
         let mut table = ListenerTable::default();
@@ -904,12 +926,10 @@ impl Compiler<'_> {
                 ));
             }
             for (fi, f) in b.filters.iter().flatten().enumerate() {
-                if let Some(m) = &f.request_mirror {
-                    backend_mirrors.push((
-                        bi,
-                        fi,
-                        backend_as_written(&attached.namespace, &m.backend_ref, 1),
-                    ));
+                if let Some(m) = &f.request_mirror
+                    && let Some(target) = backend_mirror(attached, ri, bi, fi, &m.backend_ref)
+                {
+                    backend_mirrors.push((bi, fi, target));
                 }
             }
             backend_filters.push(list);
@@ -1033,12 +1053,10 @@ impl Compiler<'_> {
                 _ => FilterList::default(),
             });
             for (fi, f) in b.filters.iter().flatten().enumerate() {
-                if let Some(m) = &f.request_mirror {
-                    backend_mirrors.push((
-                        bi,
-                        fi,
-                        backend_as_written(&attached.namespace, &m.backend_ref, 1),
-                    ));
+                if let Some(m) = &f.request_mirror
+                    && let Some(target) = backend_mirror(attached, ri, bi, fi, &m.backend_ref)
+                {
+                    backend_mirrors.push((bi, fi, target));
                 }
             }
         }

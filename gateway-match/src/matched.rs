@@ -343,8 +343,9 @@ impl<'r> Match<'r> {
         mirrors_of(&self.rule.filters, &self.routing().mirrors)
     }
 
-    /// The mirror targets of backendRef `index`'s filters (as written), with
-    /// their share in percent.
+    /// The mirror targets of backendRef `index`'s filters that resolved (as
+    /// written when the view did not resolve the rule), with their share in
+    /// percent.
     pub fn backend_mirrors(
         &self,
         index: usize,
@@ -356,7 +357,7 @@ impl<'r> Match<'r> {
                 Op::Mirror { index: fi, percent } => rule
                     .backend_mirrors
                     .iter()
-                    .find(|(b, f, _)| *b == index && f == fi)
+                    .find(|(b, f, t)| *b == index && f == fi && t.invalid.is_none())
                     .map(|(_, _, target)| (target, *percent)),
                 _ => None,
             })
@@ -371,7 +372,7 @@ impl<'r> Match<'r> {
         self.rule
             .backend_mirrors
             .iter()
-            .find(|(b, f, _)| *b == backend && *f == filter)
+            .find(|(b, f, t)| *b == backend && *f == filter && t.invalid.is_none())
             .map(|(_, _, target)| target)
     }
 

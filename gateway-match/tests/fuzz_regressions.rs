@@ -60,3 +60,26 @@ fn pseudo_random_inputs_pass_both_router_checks() {
         fuzz_common::router_build(&bytes);
     }
 }
+
+#[test]
+fn regex_built_to_blow_up_is_refused_at_the_default_limit_naming_it() {
+    use gateway_match::{BuildErrorKind, Config, Router};
+    let spec = r#"{"rules": [{"matches": [{"path": {"type": "RegularExpression", "value": "/((a{100}){100}){100}"}}]}]}"#;
+    let listener =
+        gateway_match::__doc_support::http_listener(&[("default/bomb", spec)]).expect("parses");
+    let started = std::time::Instant::now();
+    let mut builder = Router::builder();
+    builder.add_listener(listener);
+    let errors = builder.build().expect_err("the regex is refused");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        errors[0].kind(),
+        &BuildErrorKind::RegexTooBig {
+            limit: Config::DEFAULT_REGEX_SIZE_LIMIT
+        }
+    );
+    let text = errors[0].to_string();
+    assert!(text.contains("default/bomb rule 0"), "{text}");
+    assert!(text.contains("regex_size_limit"), "{text}");
+}

@@ -186,6 +186,11 @@ pub struct RuleRouting {
     /// One entry per rule-level `RequestMirror` filter, in filter order:
     /// `(filter index, target)`.
     pub mirrors: Vec<(usize, ResolvedBackend)>,
+    /// One entry per `RequestMirror` filter of a backendRef, in order:
+    /// `(backendRef index, filter index, target)`. A router mirrors to a
+    /// backendRef-level target only through this resolution when the rule
+    /// is resolved, so a target that is not permitted gets no copies.
+    pub backend_mirrors: Vec<(usize, usize, ResolvedBackend)>,
 }
 
 /// A backend reference after resolution.

@@ -194,7 +194,8 @@ pub(super) fn run(
                 let targets = rule
                     .backends
                     .iter()
-                    .chain(rule.mirrors.iter().map(|(_, b)| b));
+                    .chain(rule.mirrors.iter().map(|(_, b)| b))
+                    .chain(rule.backend_mirrors.iter().map(|(_, _, b)| b));
                 for b in targets {
                     note_use(
                         &mut users,
@@ -416,6 +417,11 @@ fn resolve_rules(
             let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
             note(e);
             out.mirrors.push((*fi, rb));
+        }
+        for (bi, fi, b) in &rule.backend_mirrors {
+            let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
+            note(e);
+            out.backend_mirrors.push((*bi, *fi, rb));
         }
         for x in &rule.extra {
             match x {

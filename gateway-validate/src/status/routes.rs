@@ -101,7 +101,7 @@ impl BackendSpec {
 /// A reference that counts toward `ResolvedRefs` but is not a weighted backend.
 #[derive(Debug, Clone)]
 pub(super) enum ExtraRef {
-    /// A backend called by a filter (backendRef-level mirror, ExternalAuth).
+    /// A backend called by a filter (ExternalAuth).
     Backend(BackendSpec),
     /// An `ExtensionRef` filter's object.
     Extension(LocalObjectReference),
@@ -116,6 +116,9 @@ pub(super) struct Rule {
     pub(super) backends: Vec<BackendSpec>,
     /// Rule-level `RequestMirror` filters: `(filter index, target)`.
     pub(super) mirrors: Vec<(usize, BackendSpec)>,
+    /// BackendRef-level `RequestMirror` filters: `(backendRef index, filter
+    /// index, target)`.
+    pub(super) backend_mirrors: Vec<(usize, usize, BackendSpec)>,
     /// Other references, in rule order.
     pub(super) extra: Vec<ExtraRef>,
 }
@@ -375,7 +378,10 @@ fn http_filters(
                     if rule_level {
                         rule.mirrors.push((i, b));
                     } else {
-                        rule.extra.push(ExtraRef::Backend(b));
+                        // A backendRef's filters are read right after the
+                        // backendRef itself is pushed.
+                        let bi = rule.backends.len().saturating_sub(1);
+                        rule.backend_mirrors.push((bi, i, b));
                     }
                 }
                 None => missing(c),
@@ -548,7 +554,10 @@ fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rul
                     if rule_level {
                         rule.mirrors.push((i, b));
                     } else {
-                        rule.extra.push(ExtraRef::Backend(b));
+                        // A backendRef's filters are read right after the
+                        // backendRef itself is pushed.
+                        let bi = rule.backends.len().saturating_sub(1);
+                        rule.backend_mirrors.push((bi, i, b));
                     }
                 }
                 None => missing(c),
