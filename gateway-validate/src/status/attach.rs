@@ -131,6 +131,9 @@ pub(super) fn run(
 
     let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
     let mut users = ServiceUsers::default();
+    // Statuses are collected in route order and put into `out` at the end,
+    // where a sorted bulk build is cheaper than one tree insert per route.
+    let mut statuses: Vec<(Key, RouteStatus)> = Vec::new();
     let mut i = 0;
     while i < evals.len() {
         let ri = evals[i].route;
@@ -141,6 +144,7 @@ pub(super) fn run(
         let r = &world.routes[ri];
         let (rules, refs) = resolve_rules(world, policies, r);
         let mut status = RouteStatus::default();
+        status.parents.reserve_exact(j - i);
         // Gateways this route sends traffic through, tracked only when some
         // BackendTLSPolicy exists (their only use is policy ancestors).
         let mut used_by = (!policies.is_empty()).then(BTreeMap::new);
@@ -217,11 +221,18 @@ pub(super) fn run(
             }
         }
         resolved[ri] = Some(rules);
-        out.insert(
+        statuses.push((
             (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone()),
             status,
-        );
+        ));
         i = j;
+    }
+    if out.is_empty() {
+        // Same result as inserting one by one: for a repeated key the
+        // bulk build keeps the last value.
+        *out = statuses.into_iter().collect();
+    } else {
+        out.extend(statuses);
     }
     (resolved, users)
 }
@@ -250,7 +261,7 @@ fn evaluate(
     pr: &gateway_types::shared::ParentReference,
 ) -> Result<Vec<Reach>, RefError> {
     let (mut narrowed, mut allowed) = (false, false);
-    let mut reach = Vec::new();
+    let mut reach = Vec::with_capacity(candidates.len());
     for i in candidates {
         let Some(l) = gw.listeners.get(i) else {
             continue;
@@ -407,6 +418,7 @@ fn resolve_rules(
     for rule in &r.rules {
         let mut out = RuleRouting::default();
         out.valid = rule.invalid.is_none();
+        out.backends.reserve_exact(rule.backends.len());
         for b in &rule.backends {
             let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
             note(e);

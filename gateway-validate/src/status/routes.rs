@@ -85,15 +85,53 @@ pub(super) struct BackendSpec {
     pub(super) weight: i32,
 }
 
+/// The reference fields every backend reference type has (flattened in
+/// HTTP, gRPC and plain backendRefs), read in place so building a
+/// [`BackendSpec`] copies each string once.
+struct RefFields<'a> {
+    group: Option<&'a str>,
+    kind: Option<&'a str>,
+    namespace: Option<&'a String>,
+    name: &'a str,
+    port: Option<i32>,
+    weight: Option<i32>,
+}
+
+/// Reads the [`RefFields`] of a backend reference type.
+macro_rules! ref_fields {
+    ($r:expr) => {{
+        let r = $r;
+        RefFields {
+            group: r.group.as_deref(),
+            kind: r.kind.as_deref(),
+            namespace: r.namespace.as_ref(),
+            name: &r.name,
+            port: r.port,
+            weight: r.weight,
+        }
+    }};
+}
+
 impl BackendSpec {
     fn new(r: &BackendObjectReference, weight: Option<i32>) -> Self {
-        Self {
-            group: r.group_or_default().to_owned(),
-            kind: r.kind_or_default().to_owned(),
-            namespace: r.namespace.clone(),
-            name: r.name.clone(),
+        Self::from_fields(&RefFields {
+            group: r.group.as_deref(),
+            kind: r.kind.as_deref(),
+            namespace: r.namespace.as_ref(),
+            name: &r.name,
             port: r.port,
-            weight: weight.unwrap_or(1),
+            weight,
+        })
+    }
+
+    fn from_fields(r: &RefFields<'_>) -> Self {
+        Self {
+            group: r.group.unwrap_or("").to_owned(),
+            kind: r.kind.unwrap_or("Service").to_owned(),
+            namespace: r.namespace.cloned(),
+            name: r.name.to_owned(),
+            port: r.port,
+            weight: r.weight.unwrap_or(1),
         }
     }
 }
@@ -274,7 +312,7 @@ fn plain_rule(refs: &[gateway_types::shared::BackendRef]) -> Rule {
     Rule {
         backends: refs
             .iter()
-            .map(|b| BackendSpec::new(&b.object_ref(), b.weight))
+            .map(|b| BackendSpec::from_fields(&ref_fields!(b)))
             .collect(),
         ..Rule::default()
     }
@@ -508,7 +546,7 @@ fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
     }
     for b in backends {
         rule.backends
-            .push(BackendSpec::new(&b.object_ref(), b.weight));
+            .push(BackendSpec::from_fields(&ref_fields!(b)));
         let s = http_filters(
             &mut c,
             b.filters.as_deref().unwrap_or_default(),
@@ -591,7 +629,7 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
     );
     for b in r.backend_refs.iter().flatten() {
         rule.backends
-            .push(BackendSpec::new(&b.object_ref(), b.weight));
+            .push(BackendSpec::from_fields(&ref_fields!(b)));
         grpc_filters(
             &mut c,
             b.filters.as_deref().unwrap_or_default(),

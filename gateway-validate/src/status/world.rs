@@ -171,13 +171,17 @@ fn key(meta: &ObjectMeta) -> NsName {
     )
 }
 
-fn obj<T>(meta: &ObjectMeta, seq: usize, obj: T, source: Option<&Source>) -> Obj<T> {
-    let (ns, name) = key(meta);
+/// Wraps `obj` with its key, age and generation, read through `meta`.
+fn obj<T>(seq: usize, obj: T, source: Option<&Source>, meta: fn(&T) -> &ObjectMeta) -> Obj<T> {
+    let m = meta(&obj);
+    let (ns, name) = key(m);
+    let age = Age::of(m, seq).0;
+    let generation = m.generation;
     Obj {
         ns,
         name,
-        age: Age::of(meta, seq).0,
-        generation: meta.generation,
+        age,
+        generation,
         obj,
         source: source.cloned(),
     }
@@ -243,17 +247,14 @@ impl<'a> World<'a> {
                     w.classes.insert(c.metadata.name_str().to_owned(), c);
                 }
                 Object::Gateway(g) => {
-                    let meta = g.metadata.clone();
-                    w.gateway_keys.insert(ns, meta.name_str(), ());
-                    w.gateways.push(obj(&meta, seq, g, src));
+                    w.gateway_keys.insert(ns, g.metadata.name_str(), ());
+                    w.gateways.push(obj(seq, g, src, |g| &g.metadata));
                 }
                 Object::ListenerSet(l) => {
-                    let meta = l.metadata.clone();
-                    w.listener_sets.push(obj(&meta, seq, l, src));
+                    w.listener_sets.push(obj(seq, l, src, |l| &l.metadata));
                 }
                 Object::BackendTlsPolicy(p) => {
-                    let meta = p.metadata.clone();
-                    w.policies.push(obj(&meta, seq, p, src));
+                    w.policies.push(obj(seq, p, src, |p| &p.metadata));
                 }
                 other => {
                     let (age, created) = Age::of(other.metadata(), seq);
