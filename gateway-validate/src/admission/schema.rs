@@ -10,6 +10,8 @@
 //! walk reports it as pruned (`field.pruned`, a warning), as the API server
 //! drops unknown fields.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 use super::ctx::Ctx;
@@ -471,10 +473,14 @@ pub(crate) fn push_field(path: &mut String, name: &str) {
 
 fn check_obj(o: &Obj, m: &serde_json::Map<String, Value>, path: &mut String, ctx: &mut Ctx<'_>) {
     let base = path.len();
+    let mut known = 0;
     for field in &o.fields {
         push_field(path, field.name);
         match m.get(field.name) {
-            Some(v) => check(&field.node, v, path, ctx),
+            Some(v) => {
+                known += 1;
+                check(&field.node, v, path, ctx);
+            }
             None if field.required => ctx.error(
                 path,
                 rule::REQUIRED,
@@ -484,11 +490,15 @@ fn check_obj(o: &Obj, m: &serde_json::Map<String, Value>, path: &mut String, ctx
         }
         path.truncate(base);
     }
-    for key in m.keys() {
-        if !o.fields.iter().any(|f| f.name == key) {
-            push_field(path, key);
-            ctx.pruned(path, key);
-            path.truncate(base);
+    // Field names are distinct, so when every key matched one there is no
+    // unknown key to look for.
+    if known < m.len() {
+        for key in m.keys() {
+            if !o.fields.iter().any(|f| f.name == key) {
+                push_field(path, key);
+                ctx.pruned(path, key);
+                path.truncate(base);
+            }
         }
     }
     if let Some(check) = o.check {
@@ -523,7 +533,8 @@ fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
     }
     let base = path.len();
     for (i, item) in items.iter().enumerate() {
-        path.push_str(&format!("[{i}]"));
+        // Writing into a String cannot fail.
+        let _ = write!(path, "[{i}]");
         check(&l.item, item, path, ctx);
         match l.kind {
             ListKind::Atomic => {}
@@ -537,13 +548,15 @@ fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
                 }
             }
             ListKind::Map(keys) => {
-                let key_of = |v: &Value| -> Vec<Value> {
-                    keys.iter()
-                        .map(|k| v.get(k).cloned().unwrap_or(Value::Null))
-                        .collect()
+                // An absent key field counts as null, as in the API server.
+                let field = |v: &'_ Value, k: &str| v.get(k).unwrap_or(&Value::Null).clone();
+                let same_key = |x: &Value| {
+                    keys.iter().all(|k| {
+                        x.get(k).unwrap_or(&Value::Null) == item.get(k).unwrap_or(&Value::Null)
+                    })
                 };
-                let key = key_of(item);
-                if let Some(first) = items[..i].iter().position(|x| key_of(x) == key) {
+                if let Some(first) = items[..i].iter().position(same_key) {
+                    let key: Vec<Value> = keys.iter().map(|k| field(item, k)).collect();
                     let shown: Vec<String> = keys
                         .iter()
                         .zip(&key)
