@@ -97,13 +97,17 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
     let (sets, set_index) =
         listener_set::merge(&world, &mut gateways, &gw_index, &mut report.findings);
 
+    let defaults = gateway::mark_defaults(&world, &mut gateways, options.release_channel());
     let (resolved, users) = attach::run(
         &world,
         &policies,
         &mut gateways,
         &sets,
-        &gw_index,
-        &set_index,
+        attach::Indices {
+            gateways: &gw_index,
+            sets: &set_index,
+            defaults: &defaults,
+        },
         &mut report.findings,
         &mut report.routes,
     );
@@ -120,6 +124,12 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
             listener_set::status(&world, s, &gateways[s.gateway]),
         );
     }
-    policy::write_status(&world, &policies, &users, &mut report.policies);
+    policy::write_status(
+        &world,
+        &policies,
+        &users,
+        &mut report.policies,
+        &mut report.findings,
+    );
     report.routing = routing::build_all(&world, &gateways, resolved);
 }

@@ -192,6 +192,28 @@ impl Route {
         }
     }
 
+    /// Whether the route asks for the default Gateways
+    /// (`spec.useDefaultGateways: All`, GEP-3793).
+    #[cfg(feature = "experimental")]
+    pub(super) fn uses_default_gateways(&self) -> bool {
+        use gateway_types::shared::GatewayDefaultScope;
+        let scope = match &self.object {
+            RouteObject::Http(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Grpc(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Tls(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Tcp(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Udp(r) => r.spec.use_default_gateways.as_ref(),
+            _ => None,
+        };
+        scope == Some(&GatewayDefaultScope::All)
+    }
+
+    /// Without the `experimental` feature no route asks for default Gateways.
+    #[cfg(not(feature = "experimental"))]
+    pub(super) fn uses_default_gateways(&self) -> bool {
+        false
+    }
+
     /// Builds the view of a route object (already defaulted); `None` for
     /// objects that are not routes.
     pub(super) fn from_object(
