@@ -10,8 +10,6 @@
 //! walk reports it as pruned (`field.pruned`, a warning), as the API server
 //! drops unknown fields.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
 use super::ctx::Ctx;
@@ -463,6 +461,28 @@ fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Appends `[i]` to `path`, without the formatting machinery (this runs
+/// for every list item of every object admitted).
+pub(crate) fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut n = i;
+    loop {
+        k -= 1;
+        // `n % 10` is a single digit.
+        digits[k] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for &d in &digits[k..] {
+        path.push(char::from(d));
+    }
+    path.push(']');
+}
+
 /// Appends `.name` (or `name` at the root) to `path`.
 pub(crate) fn push_field(path: &mut String, name: &str) {
     if !path.is_empty() {
@@ -533,8 +553,7 @@ fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
     }
     let base = path.len();
     for (i, item) in items.iter().enumerate() {
-        // Writing into a String cannot fail.
-        let _ = write!(path, "[{i}]");
+        push_index(path, i);
         check(&l.item, item, path, ctx);
         match l.kind {
             ListKind::Atomic => {}
