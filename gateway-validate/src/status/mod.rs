@@ -66,6 +66,7 @@ fn set_generation(conditions: &mut [Condition], generation: Option<i64>) {
 /// `snapshot` (objects named in `report.rejected` are skipped), into `report`.
 pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Report) {
     let world = world::World::build(snapshot, report);
+    routes::later_rules_warnings(&world.routes, &mut report.findings);
     let classes = gateway_class::evaluate(&world, options, &mut report.gateway_classes);
     let policies = policy::PolicyIndex::build(&world);
 

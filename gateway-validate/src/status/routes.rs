@@ -662,3 +662,33 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
     rule.invalid = c.0;
     rule
 }
+
+/// Spec 10.6: a TLSRoute, TCPRoute or UDPRoute stored through the deprecated
+/// v1alpha2 version can hold several rules, read as v1. Their rules have no
+/// match conditions, so the first one receives every connection or packet:
+/// a warning `status.route.later-rules-ignored` at `spec.rules[1]` says the
+/// others are ignored (the route stays accepted; `ResolvedRefs` still covers
+/// every rule's backendRefs).
+pub(super) fn later_rules_warnings(routes: &[Route], findings: &mut Vec<crate::finding::Finding>) {
+    for r in routes {
+        let n = r.rules.len();
+        if n < 2 || !matches!(r.kind, Kind::Tls | Kind::Tcp | Kind::Udp) {
+            continue;
+        }
+        findings.push(super::world::diagnostic(
+            r.kind.as_str(),
+            Some(&r.ns),
+            &r.name,
+            r.source.as_ref(),
+            "spec.rules[1]".to_owned(),
+            "status.route.later-rules-ignored",
+            format!(
+                "the route has {n} rules; {}s have no match conditions, so the first rule \
+                 receives all traffic and the other {} are ignored; keep one rule and split \
+                 the others into their own routes",
+                r.kind.as_str(),
+                n - 1
+            ),
+        ));
+    }
+}

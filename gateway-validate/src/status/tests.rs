@@ -1599,3 +1599,60 @@ spec:
         assert_eq!(gw_cond(&r, "infra/a", "DefaultGateway"), "absent");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Deprecated v1alpha2 routes (spec 10.6)
+
+#[test]
+fn v1alpha2_tcp_route_with_several_rules_warns_that_later_rules_are_ignored() {
+    let listeners = "  - name: tcp
+    port: 9000
+    protocol: TCP";
+    let tcp = "apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: t, namespace: infra}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - backendRefs: [{name: web, port: 8080}]
+  - backendRefs: [{name: web, port: 8080}]
+";
+    let options = Options::new()
+        .gateway_class(CLASS)
+        .channel(crate::Channel::Experimental);
+    let r = run_with(
+        &format!("{}{SERVICE}{tcp}", gateway("gw", listeners)),
+        &options,
+    );
+    let warnings: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "status.route.later-rules-ignored")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", r.findings);
+    assert_eq!(warnings[0].object.kind, "TCPRoute");
+    assert_eq!(warnings[0].field, "spec.rules[1]");
+    assert_eq!(warnings[0].severity, crate::Severity::Warning);
+    // The route stays accepted.
+    assert_eq!(
+        route_cond(&r, "TCPRoute", "infra/t", 0, "Accepted"),
+        "True/Accepted"
+    );
+}
+
+#[test]
+fn single_rule_routes_and_http_routes_get_no_later_rules_warning() {
+    let route = http_route(
+        "r",
+        "infra",
+        "  rules:
+  - backendRefs: [{name: web, port: 8080}]
+  - backendRefs: [{name: web, port: 8080}]",
+    );
+    let r = run(&format!("{}{SERVICE}{route}", gateway("gw", HTTP)));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "status.route.later-rules-ignored")
+    );
+}
