@@ -64,8 +64,15 @@ fn set_generation(conditions: &mut [Condition], generation: Option<i64>) {
 
 /// Computes every status and the routing view for the admitted objects of
 /// `snapshot` (objects named in `report.rejected` are skipped), into `report`.
-pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Report) {
-    let world = world::World::build(snapshot, report);
+/// `defaulted` holds, per snapshot entry, the object as admission defaulted
+/// it (`None`: default it here).
+pub(crate) fn compute(
+    snapshot: &Snapshot,
+    defaulted: Vec<Option<gateway_types::Object>>,
+    options: &Options,
+    report: &mut Report,
+) {
+    let world = world::World::build(snapshot, defaulted, report);
     routes::later_rules_warnings(&world.routes, &mut report.findings);
     let classes = gateway_class::evaluate(&world, options, &mut report.gateway_classes);
     let policies = policy::PolicyIndex::build(&world);

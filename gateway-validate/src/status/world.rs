@@ -189,15 +189,23 @@ fn obj<T>(seq: usize, obj: T, source: Option<&Source>, meta: fn(&T) -> &ObjectMe
 
 impl<'a> World<'a> {
     /// Collects the admitted objects of `snapshot` (those not in
-    /// `report.rejected`), each defaulted as the API server would store it.
-    pub(super) fn build(snapshot: &'a Snapshot, report: &Report) -> Self {
+    /// `report.rejected`), each defaulted as the API server would store it:
+    /// taken from `defaulted` (aligned with the snapshot's entries) when
+    /// admission left it there, else cloned and defaulted here.
+    pub(super) fn build(
+        snapshot: &'a Snapshot,
+        defaulted: Vec<Option<Object>>,
+        report: &Report,
+    ) -> Self {
         let rejected: HashSet<(&str, Option<&str>, &str)> = report
             .rejected
             .iter()
             .map(|r| (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
             .collect();
         let mut w = Self::default();
+        let mut defaulted = defaulted.into_iter();
         for (seq, entry) in snapshot.entries().enumerate() {
+            let pre = defaulted.next().flatten();
             let o = &entry.object;
             let m = o.metadata();
             if !rejected.is_empty() {
@@ -239,8 +247,11 @@ impl<'a> World<'a> {
                 }
                 _ => {}
             }
-            let mut o = o.clone();
-            o.apply_defaults();
+            let o = pre.unwrap_or_else(|| {
+                let mut o = o.clone();
+                o.apply_defaults();
+                o
+            });
             match o {
                 Object::ReferenceGrant(g) => w.grants.add(&g),
                 Object::GatewayClass(c) => {
