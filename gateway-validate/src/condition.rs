@@ -140,5 +140,7 @@ spec_strings! {
         Conflicted = "Conflicted",
         /// A policy target does not exist.
         TargetNotFound = "TargetNotFound",
+        /// The Gateway is a default Gateway (`spec.defaultScope: All`).
+        DefaultGateway = "DefaultGateway",
     }
 }

@@ -189,8 +189,12 @@ impl Options {
 /// Never fails: problems are findings and conditions in the [`Report`].
 pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
     let mut report = Report::default();
+    // The defaulted objects admission checked, one per entry, handed to the
+    // status pass so that it does not clone and default them again.
+    let mut defaulted = Vec::new();
     for entry in snapshot.entries() {
-        let findings = admission::admit(entry, None, options);
+        let (findings, object) = admission::admit_keeping_defaults(entry, None, options);
+        defaulted.push(object);
         if findings.iter().any(Finding::is_error) {
             let m = entry.object.metadata();
             report.rejected.push(ObjectRef::new(
@@ -201,6 +205,6 @@ pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
         }
         report.findings.extend(findings);
     }
-    status::compute(snapshot, options, &mut report);
+    status::compute(snapshot, defaulted, options, &mut report);
     report
 }

@@ -16,7 +16,7 @@ use super::common::{
 };
 use super::ctx::Ctx;
 use super::patterns::{CORS_ORIGIN, HEADER_NAME, PATH, duration_millis};
-use super::schema::{Node, Obj, boolean, exp, int, list, obj, opt, req, s};
+use super::schema::{Node, Obj, boolean, exp, int, list, obj, opt, push_index, req, s};
 use super::{BothChannels, check_spec};
 use crate::Channel;
 
@@ -394,8 +394,11 @@ fn cel(route: &HttpRoute, ctx: &mut Ctx<'_>) {
     if ctx.experimental() {
         check_rule_names(rules.iter().map(|r| r.name.as_deref()), ctx);
     }
+    let mut at = String::from("spec.rules");
     for (i, rule) in rules.iter().enumerate() {
-        check_rule(rule, &format!("spec.rules[{i}]"), ctx);
+        at.truncate("spec.rules".len());
+        push_index(&mut at, i);
+        check_rule(rule, &at, ctx);
     }
 }
 
@@ -487,14 +490,28 @@ fn check_rule(rule: &HttpRouteRule, path: &str, ctx: &mut Ctx<'_>) {
             );
         }
     }
+    // One buffer for the paths below (built without `format!`: this runs
+    // for every rule of every route).
+    let mut at = String::with_capacity(path.len() + 32);
     for (j, m) in matches.iter().enumerate() {
         if let Some(p) = &m.path {
-            check_path_match(p, &format!("{path}.matches[{j}].path"), ctx);
+            at.clear();
+            at.push_str(path);
+            at.push_str(".matches");
+            push_index(&mut at, j);
+            at.push_str(".path");
+            check_path_match(p, &at, ctx);
         }
     }
-    check_filters(filters, &format!("{path}.filters"), ctx);
+    // An empty filter list has nothing to report.
+    if !filters.is_empty() {
+        check_filters(filters, &format!("{path}.filters"), ctx);
+    }
     for (j, b) in backends.iter().enumerate() {
-        let at = format!("{path}.backendRefs[{j}]");
+        at.clear();
+        at.push_str(path);
+        at.push_str(".backendRefs");
+        push_index(&mut at, j);
         check_backend_port(b.group.as_deref(), b.kind.as_deref(), b.port, &at, ctx);
         if let Some(fs) = &b.filters {
             check_filters(fs, &format!("{at}.filters"), ctx);
@@ -537,10 +554,13 @@ fn check_path_match(p: &HttpPathMatch, path: &str, ctx: &mut Ctx<'_>) {
         return;
     }
     let value = p.value.as_deref().unwrap_or("");
-    let at = format!("{path}.value");
     let mut fail = |broken: bool, rule: &'static str, what: &str| {
         if broken {
-            ctx.error(&at, rule, format!("path `{value}` {what}"));
+            ctx.error(
+                &format!("{path}.value"),
+                rule,
+                format!("path `{value}` {what}"),
+            );
         }
     };
     fail(

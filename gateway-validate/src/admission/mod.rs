@@ -231,6 +231,17 @@ fn schema_rules() -> Vec<RuleInfo> {
 /// findings.
 #[must_use]
 pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Finding> {
+    admit_keeping_defaults(entry, old, options).0
+}
+
+/// [`admit`], also returning the defaulted object it checked (`None` when
+/// its apiVersion is not served, so nothing was defaulted), so that the
+/// status pass need not clone and default it again.
+pub(crate) fn admit_keeping_defaults(
+    entry: &Entry,
+    old: Option<&Entry>,
+    options: &Options,
+) -> (Vec<Finding>, Option<Object>) {
     let object = &entry.object;
     let meta = object.metadata();
     let object_ref = ObjectRef::new(
@@ -250,7 +261,7 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
         version,
     );
     if !version::check(object, &mut ctx) {
-        return ctx.into_findings();
+        return (ctx.into_findings(), None);
     }
     metadata::check(object, &mut ctx);
     let mut object = object.clone();
@@ -280,7 +291,7 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
         Object::XMesh(o) => x::admit_mesh(o, old_as!(old, XMesh), &mut ctx),
         _ => {}
     }
-    ctx.into_findings()
+    (ctx.into_findings(), Some(object))
 }
 
 /// The `spec` schema of a kind for a channel and version (tests).

@@ -461,6 +461,28 @@ fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Appends `[i]` to `path`, without the formatting machinery (this runs
+/// for every list item of every object admitted).
+pub(crate) fn push_index(path: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    let mut n = i;
+    loop {
+        k -= 1;
+        // `n % 10` is a single digit.
+        digits[k] = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for &d in &digits[k..] {
+        path.push(char::from(d));
+    }
+    path.push(']');
+}
+
 /// Appends `.name` (or `name` at the root) to `path`.
 pub(crate) fn push_field(path: &mut String, name: &str) {
     if !path.is_empty() {
@@ -471,10 +493,14 @@ pub(crate) fn push_field(path: &mut String, name: &str) {
 
 fn check_obj(o: &Obj, m: &serde_json::Map<String, Value>, path: &mut String, ctx: &mut Ctx<'_>) {
     let base = path.len();
+    let mut known = 0;
     for field in &o.fields {
         push_field(path, field.name);
         match m.get(field.name) {
-            Some(v) => check(&field.node, v, path, ctx),
+            Some(v) => {
+                known += 1;
+                check(&field.node, v, path, ctx);
+            }
             None if field.required => ctx.error(
                 path,
                 rule::REQUIRED,
@@ -484,11 +510,15 @@ fn check_obj(o: &Obj, m: &serde_json::Map<String, Value>, path: &mut String, ctx
         }
         path.truncate(base);
     }
-    for key in m.keys() {
-        if !o.fields.iter().any(|f| f.name == key) {
-            push_field(path, key);
-            ctx.pruned(path, key);
-            path.truncate(base);
+    // Field names are distinct, so when every key matched one there is no
+    // unknown key to look for.
+    if known < m.len() {
+        for key in m.keys() {
+            if !o.fields.iter().any(|f| f.name == key) {
+                push_field(path, key);
+                ctx.pruned(path, key);
+                path.truncate(base);
+            }
         }
     }
     if let Some(check) = o.check {
@@ -523,7 +553,7 @@ fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
     }
     let base = path.len();
     for (i, item) in items.iter().enumerate() {
-        path.push_str(&format!("[{i}]"));
+        push_index(path, i);
         check(&l.item, item, path, ctx);
         match l.kind {
             ListKind::Atomic => {}
@@ -537,13 +567,15 @@ fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
                 }
             }
             ListKind::Map(keys) => {
-                let key_of = |v: &Value| -> Vec<Value> {
-                    keys.iter()
-                        .map(|k| v.get(k).cloned().unwrap_or(Value::Null))
-                        .collect()
+                // An absent key field counts as null, as in the API server.
+                let field = |v: &'_ Value, k: &str| v.get(k).unwrap_or(&Value::Null).clone();
+                let same_key = |x: &Value| {
+                    keys.iter().all(|k| {
+                        x.get(k).unwrap_or(&Value::Null) == item.get(k).unwrap_or(&Value::Null)
+                    })
                 };
-                let key = key_of(item);
-                if let Some(first) = items[..i].iter().position(|x| key_of(x) == key) {
+                if let Some(first) = items[..i].iter().position(same_key) {
+                    let key: Vec<Value> = keys.iter().map(|k| field(item, k)).collect();
                     let shown: Vec<String> = keys
                         .iter()
                         .zip(&key)

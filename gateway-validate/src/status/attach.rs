@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use gateway_types::routing::RuleRouting;
-use gateway_types::shared::{GROUP, RouteParentStatus, RouteStatus};
+use gateway_types::shared::{GROUP, ParentReference, RouteParentStatus, RouteStatus};
 
 use super::gateway::GatewayState;
 use super::hostname::{HostSet, effective};
@@ -41,13 +41,54 @@ struct Reach {
     lost_to: Option<usize>,
 }
 
+/// Which parent a status entry is for.
+#[derive(Debug, Clone, Copy)]
+enum Parent {
+    /// The route's `spec.parentRefs[i]`.
+    Spec(usize),
+    /// The `i`th default Gateway (spec 4.4), reached through
+    /// `useDefaultGateways`.
+    Default(usize),
+}
+
 /// The evaluation of one parentRef that names a parent we own.
 #[derive(Debug)]
 struct ParentEval {
     route: usize,
-    ref_index: usize,
+    parent: Parent,
     gateway: usize,
     verdict: Result<Vec<Reach>, RefError>,
+}
+
+/// The lookups route attachment needs: Gateways and ListenerSets we own by
+/// namespace and name, and the default Gateways (indices into the Gateway
+/// states, in namespace/name order; empty outside the experimental channel).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Indices<'a> {
+    pub(super) gateways: &'a NsMap<usize>,
+    pub(super) sets: &'a NsMap<usize>,
+    pub(super) defaults: &'a [usize],
+}
+
+/// The parentRef a default attachment reports (spec 4.4): the Gateway's
+/// group, kind, namespace and name, no sectionName or port.
+fn default_parent_ref(gw: &GatewayState) -> ParentReference {
+    let mut r = ParentReference::gateway(gw.name.clone());
+    r.group = Some(GROUP.to_owned());
+    r.kind = Some("Gateway".to_owned());
+    r.namespace = Some(gw.ns.clone());
+    r
+}
+
+/// Whether `pr` (in a route of namespace `route_ns`) names the whole of `gw`,
+/// so that it gets the same status entry as a default attachment would.
+fn names_whole_gateway(pr: &ParentReference, route_ns: &str, gw: &GatewayState) -> bool {
+    pr.group_or_default() == GROUP
+        && pr.kind_or_default() == "Gateway"
+        && pr.namespace.as_deref().unwrap_or(route_ns) == gw.ns
+        && pr.name == gw.name
+        && pr.section_name.is_none()
+        && pr.port.is_none()
 }
 
 /// Per route: its rules as resolved for the routing view (`None` for routes
@@ -61,17 +102,28 @@ pub(super) type ServiceUsers = NsMap<BTreeMap<NsName, String>>;
 /// Evaluates every route against our Gateways and ListenerSets: writes
 /// `status.parents` into `out`, records attachments on the listeners, and
 /// returns the resolved rules per route and the Services each Gateway uses.
-#[allow(clippy::too_many_arguments)] // one pass over shared indices; a struct would only rename them
+///
+/// A route with `useDefaultGateways: All` is also evaluated against every
+/// default Gateway, as if it had a parentRef naming the Gateway without
+/// sectionName or port; its status entries follow those of its own
+/// parentRefs, in namespace/name order of the Gateways. A default Gateway
+/// that one of the route's parentRefs already names whole (no sectionName,
+/// no port) gets no second entry: the two would carry the same parentRef.
 pub(super) fn run(
     world: &World<'_>,
     policies: &PolicyIndex,
     gateways: &mut [GatewayState],
     sets: &[SetState],
-    gw_index: &NsMap<usize>,
-    set_index: &NsMap<usize>,
+    idx: Indices<'_>,
     findings: &mut Vec<Finding>,
     out: &mut BTreeMap<Key, RouteStatus>,
 ) -> (ResolvedRules, ServiceUsers) {
+    let (gw_index, set_index) = (idx.gateways, idx.sets);
+    let default_refs: Vec<ParentReference> = idx
+        .defaults
+        .iter()
+        .map(|&gi| default_parent_ref(&gateways[gi]))
+        .collect();
     let mut evals = Vec::new();
     for (ri, r) in world.routes.iter().enumerate() {
         for (pi, pr) in r.parent_refs().iter().enumerate() {
@@ -121,16 +173,37 @@ pub(super) fn run(
             let verdict = candidates.and_then(|c| evaluate(world, r, &gateways[gateway], c, pr));
             evals.push(ParentEval {
                 route: ri,
-                ref_index: pi,
+                parent: Parent::Spec(pi),
                 gateway,
                 verdict,
             });
+        }
+        if !default_refs.is_empty() && r.uses_default_gateways() {
+            for (k, &gi) in idx.defaults.iter().enumerate() {
+                let gw = &gateways[gi];
+                if r.parent_refs()
+                    .iter()
+                    .any(|pr| names_whole_gateway(pr, &r.ns, gw))
+                {
+                    continue;
+                }
+                let verdict = evaluate(world, r, gw, 0..gw.own, &default_refs[k]);
+                evals.push(ParentEval {
+                    route: ri,
+                    parent: Parent::Default(k),
+                    gateway: gi,
+                    verdict,
+                });
+            }
         }
     }
     settle_route_type_conflicts(world, gateways, &mut evals);
 
     let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
     let mut users = ServiceUsers::default();
+    // Statuses are collected in route order and put into `out` at the end,
+    // where a sorted bulk build is cheaper than one tree insert per route.
+    let mut statuses: Vec<(Key, RouteStatus)> = Vec::new();
     let mut i = 0;
     while i < evals.len() {
         let ri = evals[i].route;
@@ -141,6 +214,7 @@ pub(super) fn run(
         let r = &world.routes[ri];
         let (rules, refs) = resolve_rules(world, policies, r);
         let mut status = RouteStatus::default();
+        status.parents.reserve_exact(j - i);
         // Gateways this route sends traffic through, tracked only when some
         // BackendTLSPolicy exists (their only use is policy ancestors).
         let mut used_by = (!policies.is_empty()).then(BTreeMap::new);
@@ -181,9 +255,13 @@ pub(super) fn run(
                     }
                 }
             };
+            let parent_ref = match e.parent {
+                Parent::Spec(pi) => r.parent_refs().get(pi).cloned().unwrap_or_default(),
+                Parent::Default(k) => default_refs.get(k).cloned().unwrap_or_default(),
+            };
             status.parents.push(parent_status(
                 r,
-                e.ref_index,
+                parent_ref,
                 &gw.controller,
                 accepted,
                 &refs,
@@ -218,11 +296,18 @@ pub(super) fn run(
             }
         }
         resolved[ri] = Some(rules);
-        out.insert(
+        statuses.push((
             (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone()),
             status,
-        );
+        ));
         i = j;
+    }
+    if out.is_empty() {
+        // Same result as inserting one by one: for a repeated key the
+        // bulk build keeps the last value.
+        *out = statuses.into_iter().collect();
+    } else {
+        out.extend(statuses);
     }
     (resolved, users)
 }
@@ -248,10 +333,10 @@ fn evaluate(
     r: &Route,
     gw: &GatewayState,
     candidates: std::ops::Range<usize>,
-    pr: &gateway_types::shared::ParentReference,
+    pr: &ParentReference,
 ) -> Result<Vec<Reach>, RefError> {
     let (mut narrowed, mut allowed) = (false, false);
-    let mut reach = Vec::new();
+    let mut reach = Vec::with_capacity(candidates.len());
     for i in candidates {
         let Some(l) = gw.listeners.get(i) else {
             continue;
@@ -408,6 +493,7 @@ fn resolve_rules(
     for rule in &r.rules {
         let mut out = RuleRouting::default();
         out.valid = rule.invalid.is_none();
+        out.backends.reserve_exact(rule.backends.len());
         for b in &rule.backends {
             let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
             note(e);
@@ -442,7 +528,7 @@ fn resolve_rules(
 
 fn parent_status(
     r: &Route,
-    ref_index: usize,
+    parent_ref: ParentReference,
     controller: &str,
     accepted: Result<(), RefError>,
     refs: &Option<RefError>,
@@ -485,7 +571,7 @@ fn parent_status(
     }
     set_generation(&mut conditions, r.generation);
     let mut st = RouteParentStatus::default();
-    st.parent_ref = r.parent_refs().get(ref_index).cloned().unwrap_or_default();
+    st.parent_ref = parent_ref;
     st.controller_name = controller.to_owned();
     st.conditions = conditions;
     st

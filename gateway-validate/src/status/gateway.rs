@@ -48,6 +48,8 @@ pub(super) struct GatewayState {
     pub(super) sets: Vec<(usize, Range<usize>)>,
     /// How many attached ListenerSets are accepted (set by the ListenerSet pass).
     pub(super) attached_sets: usize,
+    /// A default Gateway (GEP-3793, set by [`mark_defaults`]).
+    pub(super) default: bool,
 }
 
 impl GatewayState {
@@ -117,6 +119,14 @@ impl GatewayState {
                 true,
                 Reason::ConfigurationChanged,
                 "client certificate validation allows insecure fallback",
+            ));
+        }
+        if self.default {
+            conditions.push(cond(
+                ConditionType::DefaultGateway,
+                true,
+                Reason::DefaultGateway,
+                "the Gateway claims routes with useDefaultGateways: All",
             ));
         }
         set_generation(&mut conditions, self.generation);
@@ -225,5 +235,46 @@ pub(super) fn evaluate(world: &World<'_>, classes: &Classes, index: usize) -> Op
         own,
         sets: Vec::new(),
         attached_sets: 0,
+        default: false,
     })
+}
+
+/// Spec 4.4 (GEP-3793, experimental channel only): marks the Gateways whose
+/// `spec.defaultScope` is `All` as default Gateways and returns their
+/// indices in namespace/name order. `None` or an absent scope is no default
+/// behaviour; in the standard channel the field does not exist.
+pub(super) fn mark_defaults(
+    world: &World<'_>,
+    gateways: &mut [GatewayState],
+    channel: crate::Channel,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    if channel != crate::Channel::Experimental {
+        return out;
+    }
+    for (i, g) in gateways.iter_mut().enumerate() {
+        g.default = is_default(world, g.world);
+        if g.default {
+            out.push(i);
+        }
+    }
+    out.sort_by(|&a, &b| {
+        (&gateways[a].ns, &gateways[a].name).cmp(&(&gateways[b].ns, &gateways[b].name))
+    });
+    out
+}
+
+#[cfg(feature = "experimental")]
+fn is_default(world: &World<'_>, index: usize) -> bool {
+    use gateway_types::shared::GatewayDefaultScope;
+    world
+        .gateways
+        .get(index)
+        .is_some_and(|g| g.obj.spec.default_scope.as_ref() == Some(&GatewayDefaultScope::All))
+}
+
+/// Without the `experimental` feature `defaultScope` is not read.
+#[cfg(not(feature = "experimental"))]
+fn is_default(_world: &World<'_>, _index: usize) -> bool {
+    false
 }

@@ -74,12 +74,29 @@ pub(super) fn effective(listener: Option<&str>, route: &[String]) -> Option<Opti
     }
 }
 
+/// Route hostname lists up to this length are deduplicated by a linear scan
+/// (no hashing); longer ones by a set.
+const LINEAR_DEDUP: usize = 16;
+
 fn dedup<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut seen = HashSet::new();
-    names
-        .filter(|n| seen.insert(*n))
-        .map(str::to_owned)
-        .collect()
+    let mut kept: Vec<&'a str> = Vec::new();
+    let mut set: Option<HashSet<&'a str>> = None;
+    for n in names {
+        let fresh = match &mut set {
+            Some(set) => set.insert(n),
+            None if kept.len() < LINEAR_DEDUP => !kept.contains(&n),
+            None => {
+                let mut s: HashSet<&'a str> = kept.iter().copied().collect();
+                let fresh = s.insert(n);
+                set = Some(s);
+                fresh
+            }
+        };
+        if fresh {
+            kept.push(n);
+        }
+    }
+    kept.into_iter().map(str::to_owned).collect()
 }
 
 /// A set of hostnames, each added on behalf of an owner (a route index),

@@ -64,8 +64,16 @@ fn set_generation(conditions: &mut [Condition], generation: Option<i64>) {
 
 /// Computes every status and the routing view for the admitted objects of
 /// `snapshot` (objects named in `report.rejected` are skipped), into `report`.
-pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Report) {
-    let world = world::World::build(snapshot, report);
+/// `defaulted` holds, per snapshot entry, the object as admission defaulted
+/// it (`None`: default it here).
+pub(crate) fn compute(
+    snapshot: &Snapshot,
+    defaulted: Vec<Option<gateway_types::Object>>,
+    options: &Options,
+    report: &mut Report,
+) {
+    let world = world::World::build(snapshot, defaulted, report);
+    routes::later_rules_warnings(&world.routes, &mut report.findings);
     let classes = gateway_class::evaluate(&world, options, &mut report.gateway_classes);
     let policies = policy::PolicyIndex::build(&world);
 
@@ -97,13 +105,17 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
     let (sets, set_index) =
         listener_set::merge(&world, &mut gateways, &gw_index, &mut report.findings);
 
+    let defaults = gateway::mark_defaults(&world, &mut gateways, options.release_channel());
     let (resolved, users) = attach::run(
         &world,
         &policies,
         &mut gateways,
         &sets,
-        &gw_index,
-        &set_index,
+        attach::Indices {
+            gateways: &gw_index,
+            sets: &set_index,
+            defaults: &defaults,
+        },
         &mut report.findings,
         &mut report.routes,
     );
@@ -120,6 +132,12 @@ pub(crate) fn compute(snapshot: &Snapshot, options: &Options, report: &mut Repor
             listener_set::status(&world, s, &gateways[s.gateway]),
         );
     }
-    policy::write_status(&world, &policies, &users, &mut report.policies);
+    policy::write_status(
+        &world,
+        &policies,
+        &users,
+        &mut report.policies,
+        &mut report.findings,
+    );
     report.routing = routing::build_all(&world, &gateways, resolved);
 }

@@ -26,9 +26,10 @@ use gateway_types::routing::BackendTls;
 use gateway_types::shared::{GROUP, ParentReference, PolicyAncestorStatus, PolicyStatus};
 
 use super::refs::{RefError, check_ca_ref};
-use super::world::{NsMap, NsName, World};
+use super::world::{NsMap, NsName, World, diagnostic};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
+use crate::finding::Finding;
 
 /// A policy's verdict, before ancestors are known.
 #[derive(Debug)]
@@ -219,15 +220,27 @@ fn evaluate(world: &World<'_>, p: &super::world::Obj<gateway_types::BackendTlsPo
     v
 }
 
+/// The most entries `status.ancestors` may hold (CRD `maxItems`).
+pub(super) const MAX_ANCESTORS: usize = 16;
+
 /// Writes ancestor status for every policy whose target Service is used by
 /// routes of the Gateways in `users` (Service → Gateways, with each Gateway's
 /// controller name).
+///
+/// Spec 12.3: once `status.ancestors` holds [`MAX_ANCESTORS`] entries no
+/// further entry is added; each Gateway left out (they are taken in
+/// namespace/name order) gets a warning finding `status.policy.ancestors-full`
+/// naming the policy, since the policy cannot be reported, and so is not
+/// known to be implemented, there.
 pub(super) fn write_status(
     world: &World<'_>,
     idx: &PolicyIndex,
     users: &NsMap<BTreeMap<NsName, String>>,
     out: &mut BTreeMap<(String, String, String), PolicyStatus>,
+    findings: &mut Vec<Finding>,
 ) {
+    // Gateway sources, indexed only when some policy overflows.
+    let mut sources: Option<NsMap<usize>> = None;
     for (i, p) in world.policies.iter().enumerate() {
         let v = &idx.verdicts[i];
         let Some(t) = p.obj.spec.target_refs.first() else {
@@ -239,7 +252,35 @@ pub(super) fn write_status(
         let mut status = PolicyStatus::default();
         let mut seen = BTreeSet::new();
         for ((gns, gname), controller) in gateways {
-            if !seen.insert((gns, gname)) || status.ancestors.len() >= 16 {
+            if !seen.insert((gns, gname)) {
+                continue;
+            }
+            if status.ancestors.len() >= MAX_ANCESTORS {
+                let index = sources.get_or_insert_with(|| {
+                    let mut m = NsMap::default();
+                    for (gi, g) in world.gateways.iter().enumerate() {
+                        m.insert(&g.ns, &g.name, gi);
+                    }
+                    m
+                });
+                let source = index
+                    .get(gns, gname)
+                    .and_then(|&gi| world.gateways[gi].source.as_ref());
+                findings.push(diagnostic(
+                    "Gateway",
+                    Some(gns),
+                    gname,
+                    source,
+                    "metadata.name".to_owned(),
+                    "status.policy.ancestors-full",
+                    format!(
+                        "BackendTLSPolicy {}/{} already reports {MAX_ANCESTORS} Gateways in \
+                         status.ancestors, the most it can hold; it is not reported for this \
+                         Gateway, so whether it applies to this Gateway's traffic is not \
+                         visible; target the Service from fewer Gateways",
+                        p.ns, p.name
+                    ),
+                ));
                 continue;
             }
             let mut ancestor = ParentReference::gateway(gname.clone());

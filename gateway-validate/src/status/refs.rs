@@ -24,21 +24,22 @@ struct Targets {
     names: HashSet<String>,
 }
 
-/// Every ReferenceGrant, keyed by target namespace, referrer and target kind.
-#[derive(Debug, Default)]
-pub(super) struct GrantIndex {
-    map: HashMap<String, Targets>,
+/// The grants for one (referrer kind, target kind) pair between two namespaces.
+#[derive(Debug)]
+struct GrantEntry {
+    from_group: String,
+    from_kind: String,
+    to_group: String,
+    to_kind: String,
+    targets: Targets,
 }
 
-fn grant_key(
-    from_group: &str,
-    from_kind: &str,
-    from_ns: &str,
-    to_group: &str,
-    to_kind: &str,
-    to_ns: &str,
-) -> String {
-    [from_group, from_kind, from_ns, to_group, to_kind, to_ns].join("\u{0}")
+/// Every ReferenceGrant, keyed by target namespace, then referrer
+/// namespace, then (by a short scan) the referrer and target kinds.
+/// Lookups hash borrowed strings and allocate nothing.
+#[derive(Debug, Default)]
+pub(super) struct GrantIndex {
+    map: HashMap<String, HashMap<String, Vec<GrantEntry>>>,
 }
 
 impl GrantIndex {
@@ -47,8 +48,32 @@ impl GrantIndex {
         let to_ns = grant.metadata.namespace.as_deref().unwrap_or("default");
         for f in &grant.spec.from {
             for t in &grant.spec.to {
-                let k = grant_key(&f.group, &f.kind, &f.namespace, &t.group, &t.kind, to_ns);
-                let entry = self.map.entry(k).or_default();
+                let entries = self
+                    .map
+                    .entry(to_ns.to_owned())
+                    .or_default()
+                    .entry(f.namespace.clone())
+                    .or_default();
+                let at = entries.iter().position(|e| {
+                    e.from_group == f.group
+                        && e.from_kind == f.kind
+                        && e.to_group == t.group
+                        && e.to_kind == t.kind
+                });
+                let i = match at {
+                    Some(i) => i,
+                    None => {
+                        entries.push(GrantEntry {
+                            from_group: f.group.clone(),
+                            from_kind: f.kind.clone(),
+                            to_group: t.group.clone(),
+                            to_kind: t.kind.clone(),
+                            targets: Targets::default(),
+                        });
+                        entries.len() - 1
+                    }
+                };
+                let entry = &mut entries[i].targets;
                 match &t.name {
                     None => entry.all = true,
                     Some(n) => {
@@ -68,11 +93,16 @@ impl GrantIndex {
         if from_ns == to_ns {
             return true;
         }
-        self.map
-            .get(&grant_key(
-                from_group, from_kind, from_ns, to_group, to_kind, to_ns,
-            ))
-            .is_some_and(|t| t.all || t.names.contains(to_name))
+        let Some(entries) = self.map.get(to_ns).and_then(|m| m.get(from_ns)) else {
+            return false;
+        };
+        entries.iter().any(|e| {
+            e.from_group == from_group
+                && e.from_kind == from_kind
+                && e.to_group == to_group
+                && e.to_kind == to_kind
+                && (e.targets.all || e.targets.names.contains(to_name))
+        })
     }
 }
 

@@ -85,15 +85,53 @@ pub(super) struct BackendSpec {
     pub(super) weight: i32,
 }
 
+/// The reference fields every backend reference type has (flattened in
+/// HTTP, gRPC and plain backendRefs), read in place so building a
+/// [`BackendSpec`] copies each string once.
+struct RefFields<'a> {
+    group: Option<&'a str>,
+    kind: Option<&'a str>,
+    namespace: Option<&'a String>,
+    name: &'a str,
+    port: Option<i32>,
+    weight: Option<i32>,
+}
+
+/// Reads the [`RefFields`] of a backend reference type.
+macro_rules! ref_fields {
+    ($r:expr) => {{
+        let r = $r;
+        RefFields {
+            group: r.group.as_deref(),
+            kind: r.kind.as_deref(),
+            namespace: r.namespace.as_ref(),
+            name: &r.name,
+            port: r.port,
+            weight: r.weight,
+        }
+    }};
+}
+
 impl BackendSpec {
     fn new(r: &BackendObjectReference, weight: Option<i32>) -> Self {
-        Self {
-            group: r.group_or_default().to_owned(),
-            kind: r.kind_or_default().to_owned(),
-            namespace: r.namespace.clone(),
-            name: r.name.clone(),
+        Self::from_fields(&RefFields {
+            group: r.group.as_deref(),
+            kind: r.kind.as_deref(),
+            namespace: r.namespace.as_ref(),
+            name: &r.name,
             port: r.port,
-            weight: weight.unwrap_or(1),
+            weight,
+        })
+    }
+
+    fn from_fields(r: &RefFields<'_>) -> Self {
+        Self {
+            group: r.group.unwrap_or("").to_owned(),
+            kind: r.kind.unwrap_or("Service").to_owned(),
+            namespace: r.namespace.cloned(),
+            name: r.name.to_owned(),
+            port: r.port,
+            weight: r.weight.unwrap_or(1),
         }
     }
 }
@@ -155,6 +193,28 @@ impl Route {
             RouteObject::Udp(r) => r.spec.parent_refs(),
             _ => &[],
         }
+    }
+
+    /// Whether the route asks for the default Gateways
+    /// (`spec.useDefaultGateways: All`, GEP-3793).
+    #[cfg(feature = "experimental")]
+    pub(super) fn uses_default_gateways(&self) -> bool {
+        use gateway_types::shared::GatewayDefaultScope;
+        let scope = match &self.object {
+            RouteObject::Http(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Grpc(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Tls(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Tcp(r) => r.spec.use_default_gateways.as_ref(),
+            RouteObject::Udp(r) => r.spec.use_default_gateways.as_ref(),
+            _ => None,
+        };
+        scope == Some(&GatewayDefaultScope::All)
+    }
+
+    /// Without the `experimental` feature no route asks for default Gateways.
+    #[cfg(not(feature = "experimental"))]
+    pub(super) fn uses_default_gateways(&self) -> bool {
+        false
     }
 
     /// Builds the view of a route object (already defaulted); `None` for
@@ -277,7 +337,7 @@ fn plain_rule(refs: &[gateway_types::shared::BackendRef]) -> Rule {
     Rule {
         backends: refs
             .iter()
-            .map(|b| BackendSpec::new(&b.object_ref(), b.weight))
+            .map(|b| BackendSpec::from_fields(&ref_fields!(b)))
             .collect(),
         ..Rule::default()
     }
@@ -514,7 +574,7 @@ fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
     }
     for b in backends {
         rule.backends
-            .push(BackendSpec::new(&b.object_ref(), b.weight));
+            .push(BackendSpec::from_fields(&ref_fields!(b)));
         let s = http_filters(
             &mut c,
             b.filters.as_deref().unwrap_or_default(),
@@ -600,7 +660,7 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
     );
     for b in r.backend_refs.iter().flatten() {
         rule.backends
-            .push(BackendSpec::new(&b.object_ref(), b.weight));
+            .push(BackendSpec::from_fields(&ref_fields!(b)));
         grpc_filters(
             &mut c,
             b.filters.as_deref().unwrap_or_default(),
@@ -610,4 +670,34 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
     }
     rule.invalid = c.0;
     rule
+}
+
+/// Spec 10.6: a TLSRoute, TCPRoute or UDPRoute stored through the deprecated
+/// v1alpha2 version can hold several rules, read as v1. Their rules have no
+/// match conditions, so the first one receives every connection or packet:
+/// a warning `status.route.later-rules-ignored` at `spec.rules[1]` says the
+/// others are ignored (the route stays accepted; `ResolvedRefs` still covers
+/// every rule's backendRefs).
+pub(super) fn later_rules_warnings(routes: &[Route], findings: &mut Vec<crate::finding::Finding>) {
+    for r in routes {
+        let n = r.rules.len();
+        if n < 2 || !matches!(r.kind, Kind::Tls | Kind::Tcp | Kind::Udp) {
+            continue;
+        }
+        findings.push(super::world::diagnostic(
+            r.kind.as_str(),
+            Some(&r.ns),
+            &r.name,
+            r.source.as_ref(),
+            "spec.rules[1]".to_owned(),
+            "status.route.later-rules-ignored",
+            format!(
+                "the route has {n} rules; {}s have no match conditions, so the first rule \
+                 receives all traffic and the other {} are ignored; keep one rule and split \
+                 the others into their own routes",
+                r.kind.as_str(),
+                n - 1
+            ),
+        ));
+    }
 }

@@ -1365,3 +1365,294 @@ fn older_backend_tls_policy_wins_the_same_target() {
         "False/UnsupportedProtocol"
     );
 }
+
+#[test]
+fn backend_tls_policy_ancestors_stop_at_16_and_the_gateways_left_out_get_a_warning() {
+    // 18 Gateways (gw-00 .. gw-17), each with a route to the targeted Service.
+    let mut yaml = format!("{CA}{SERVICE}{}", policy("p", "", "ca"));
+    for g in 0..18 {
+        yaml.push_str(&gateway(&format!("gw-{g:02}"), HTTP));
+        let route = http_route(
+            &format!("r-{g:02}"),
+            "infra",
+            "  rules: [{backendRefs: [{name: web, port: 8080}]}]",
+        );
+        yaml.push_str(&route.replace(
+            "{name: gw, namespace: infra}",
+            &format!("{{name: gw-{g:02}, namespace: infra}}"),
+        ));
+    }
+    let r = run(&yaml);
+    let st = r.policy_status("BackendTLSPolicy", "infra", "p").unwrap();
+    assert_eq!(st.ancestors.len(), 16);
+    let names: Vec<&str> = st
+        .ancestors
+        .iter()
+        .map(|a| a.ancestor_ref.name.as_str())
+        .collect();
+    assert_eq!(names.first(), Some(&"gw-00"));
+    assert_eq!(names.last(), Some(&"gw-15"));
+    let full: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "status.policy.ancestors-full")
+        .map(|f| f.object.name.as_str())
+        .collect();
+    assert_eq!(full, ["gw-16", "gw-17"]);
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.rule == "status.policy.ancestors-full")
+            .all(|f| f.severity == crate::Severity::Warning && f.object.kind == "Gateway")
+    );
+}
+
+#[test]
+fn backend_tls_policy_with_16_gateways_or_fewer_gets_no_ancestors_warning() {
+    let route = http_route(
+        "r",
+        "infra",
+        "  rules: [{backendRefs: [{name: web, port: 8080}]}]",
+    );
+    let r = run(&format!(
+        "{CA}{}{SERVICE}{}{route}",
+        gateway("gw", HTTP),
+        policy("p", "", "ca"),
+    ));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "status.policy.ancestors-full")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Default Gateways (spec 4.4, GEP-3793, experimental channel)
+
+#[cfg(feature = "experimental")]
+mod default_gateways {
+    use super::*;
+    use crate::Channel;
+
+    fn experimental() -> Options {
+        Options::new()
+            .gateway_class(CLASS)
+            .channel(Channel::Experimental)
+    }
+
+    const HTTP_ALL: &str =
+        "  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}";
+
+    fn default_gateway(name: &str, scope: &str) -> String {
+        default_gateway_with(name, scope, HTTP_ALL)
+    }
+
+    fn default_gateway_with(name: &str, scope: &str, listeners: &str) -> String {
+        gateway(name, listeners).replace(
+            &format!("  gatewayClassName: {CLASS}\n"),
+            &format!("  gatewayClassName: {CLASS}\n  defaultScope: {scope}\n"),
+        )
+    }
+
+    /// A route in `apps` with `useDefaultGateways: All` and the given parentRefs.
+    fn defaulted_route(parent_refs: &str) -> String {
+        format!(
+            "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {{name: r, namespace: apps}}
+spec:
+  useDefaultGateways: All
+  parentRefs: [{parent_refs}]
+---
+"
+        )
+    }
+
+    fn parents(r: &Report) -> Vec<String> {
+        r.route_status("HTTPRoute", "apps", "r")
+            .map(|st| {
+                st.parents
+                    .iter()
+                    .map(|p| {
+                        let a = p.conditions.iter().find(|c| c.type_ == "Accepted");
+                        format!(
+                            "{}/{}/{}/{}:{:?}:{}",
+                            p.parent_ref.kind.as_deref().unwrap_or("-"),
+                            p.parent_ref.namespace.as_deref().unwrap_or("-"),
+                            p.parent_ref.name,
+                            p.parent_ref.section_name.as_deref().unwrap_or("-"),
+                            p.parent_ref.port,
+                            sr(a)
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn default_gateway_claims_a_route_asking_for_default_gateways() {
+        let r = run_with(
+            &format!(
+                "{}{}{}",
+                default_gateway("a", "All"),
+                default_gateway("b", "All"),
+                defaulted_route("")
+            ),
+            &experimental(),
+        );
+        // Every default Gateway claims the route (not reduced to one), each
+        // entry naming the Gateway without sectionName or port.
+        assert_eq!(
+            parents(&r),
+            [
+                "Gateway/infra/a/-:None:True/Accepted",
+                "Gateway/infra/b/-:None:True/Accepted"
+            ]
+        );
+        let view = r.routing("infra", "a").unwrap();
+        assert_eq!(view.listeners[0].routes.len(), 1);
+        assert_eq!(l_attached(&r, "infra/a", "http"), 1);
+    }
+
+    fn l_attached(r: &Report, gw: &str, l: &str) -> i32 {
+        listener(r, gw, l).attached_routes
+    }
+
+    #[test]
+    fn default_gateway_carries_the_default_gateway_condition_and_others_do_not() {
+        let r = run_with(
+            &format!(
+                "{}{}{}",
+                default_gateway("a", "All"),
+                default_gateway("n", "None"),
+                gateway("plain", HTTP)
+            ),
+            &experimental(),
+        );
+        assert_eq!(
+            gw_cond(&r, "infra/a", "DefaultGateway"),
+            "True/DefaultGateway"
+        );
+        assert_eq!(gw_cond(&r, "infra/n", "DefaultGateway"), "absent");
+        assert_eq!(gw_cond(&r, "infra/plain", "DefaultGateway"), "absent");
+    }
+
+    #[test]
+    fn default_attachment_still_obeys_allowed_routes() {
+        let same_ns_only = default_gateway_with("a", "All", HTTP);
+        let r = run_with(
+            &format!("{same_ns_only}{}", defaulted_route("")),
+            &experimental(),
+        );
+        // The HTTP listener allows routes from its own namespace only (the
+        // default), and the route lives in `apps`.
+        assert_eq!(
+            parents(&r),
+            ["Gateway/infra/a/-:None:False/NotAllowedByListeners"]
+        );
+    }
+
+    #[test]
+    fn route_without_use_default_gateways_is_not_claimed_by_a_default_gateway() {
+        let route = defaulted_route("").replace("  useDefaultGateways: All\n", "");
+        let r = run_with(
+            &format!("{}{route}", default_gateway("a", "All")),
+            &experimental(),
+        );
+        assert!(parents(&r).is_empty());
+    }
+
+    #[test]
+    fn explicit_parent_refs_are_evaluated_in_addition_and_not_duplicated() {
+        let r = run_with(
+            &format!(
+                "{}{}{}",
+                default_gateway("a", "All"),
+                default_gateway("b", "All"),
+                defaulted_route(
+                    "{name: a, namespace: infra}, {name: b, namespace: infra, sectionName: http}"
+                )
+            ),
+            &experimental(),
+        );
+        // `a` is named whole by a parentRef: one entry. `b` is named through
+        // a sectionName: that entry plus the default one.
+        assert_eq!(
+            parents(&r),
+            [
+                "Gateway/infra/a/-:None:True/Accepted",
+                "Gateway/infra/b/http:None:True/Accepted",
+                "Gateway/infra/b/-:None:True/Accepted"
+            ]
+        );
+    }
+
+    #[test]
+    fn default_gateways_do_not_exist_in_the_standard_channel() {
+        let r = run(&format!(
+            "{}{}",
+            default_gateway("a", "All"),
+            defaulted_route("")
+        ));
+        assert!(parents(&r).is_empty());
+        assert_eq!(gw_cond(&r, "infra/a", "DefaultGateway"), "absent");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Deprecated v1alpha2 routes (spec 10.6)
+
+#[test]
+fn v1alpha2_tcp_route_with_several_rules_warns_that_later_rules_are_ignored() {
+    let listeners = "  - name: tcp
+    port: 9000
+    protocol: TCP";
+    let tcp = "apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: t, namespace: infra}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - backendRefs: [{name: web, port: 8080}]
+  - backendRefs: [{name: web, port: 8080}]
+";
+    let options = Options::new()
+        .gateway_class(CLASS)
+        .channel(crate::Channel::Experimental);
+    let r = run_with(
+        &format!("{}{SERVICE}{tcp}", gateway("gw", listeners)),
+        &options,
+    );
+    let warnings: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "status.route.later-rules-ignored")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:?}", r.findings);
+    assert_eq!(warnings[0].object.kind, "TCPRoute");
+    assert_eq!(warnings[0].field, "spec.rules[1]");
+    assert_eq!(warnings[0].severity, crate::Severity::Warning);
+    // The route stays accepted.
+    assert_eq!(
+        route_cond(&r, "TCPRoute", "infra/t", 0, "Accepted"),
+        "True/Accepted"
+    );
+}
+
+#[test]
+fn single_rule_routes_and_http_routes_get_no_later_rules_warning() {
+    let route = http_route(
+        "r",
+        "infra",
+        "  rules:
+  - backendRefs: [{name: web, port: 8080}]
+  - backendRefs: [{name: web, port: 8080}]",
+    );
+    let r = run(&format!("{}{SERVICE}{route}", gateway("gw", HTTP)));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "status.route.later-rules-ignored")
+    );
+}

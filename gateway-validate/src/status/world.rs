@@ -171,13 +171,17 @@ fn key(meta: &ObjectMeta) -> NsName {
     )
 }
 
-fn obj<T>(meta: &ObjectMeta, seq: usize, obj: T, source: Option<&Source>) -> Obj<T> {
-    let (ns, name) = key(meta);
+/// Wraps `obj` with its key, age and generation, read through `meta`.
+fn obj<T>(seq: usize, obj: T, source: Option<&Source>, meta: fn(&T) -> &ObjectMeta) -> Obj<T> {
+    let m = meta(&obj);
+    let (ns, name) = key(m);
+    let age = Age::of(m, seq).0;
+    let generation = m.generation;
     Obj {
         ns,
         name,
-        age: Age::of(meta, seq).0,
-        generation: meta.generation,
+        age,
+        generation,
         obj,
         source: source.cloned(),
     }
@@ -185,15 +189,23 @@ fn obj<T>(meta: &ObjectMeta, seq: usize, obj: T, source: Option<&Source>) -> Obj
 
 impl<'a> World<'a> {
     /// Collects the admitted objects of `snapshot` (those not in
-    /// `report.rejected`), each defaulted as the API server would store it.
-    pub(super) fn build(snapshot: &'a Snapshot, report: &Report) -> Self {
+    /// `report.rejected`), each defaulted as the API server would store it:
+    /// taken from `defaulted` (aligned with the snapshot's entries) when
+    /// admission left it there, else cloned and defaulted here.
+    pub(super) fn build(
+        snapshot: &'a Snapshot,
+        defaulted: Vec<Option<Object>>,
+        report: &Report,
+    ) -> Self {
         let rejected: HashSet<(&str, Option<&str>, &str)> = report
             .rejected
             .iter()
             .map(|r| (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
             .collect();
         let mut w = Self::default();
+        let mut defaulted = defaulted.into_iter();
         for (seq, entry) in snapshot.entries().enumerate() {
+            let pre = defaulted.next().flatten();
             let o = &entry.object;
             let m = o.metadata();
             if !rejected.is_empty() {
@@ -235,25 +247,25 @@ impl<'a> World<'a> {
                 }
                 _ => {}
             }
-            let mut o = o.clone();
-            o.apply_defaults();
+            let o = pre.unwrap_or_else(|| {
+                let mut o = o.clone();
+                o.apply_defaults();
+                o
+            });
             match o {
                 Object::ReferenceGrant(g) => w.grants.add(&g),
                 Object::GatewayClass(c) => {
                     w.classes.insert(c.metadata.name_str().to_owned(), c);
                 }
                 Object::Gateway(g) => {
-                    let meta = g.metadata.clone();
-                    w.gateway_keys.insert(ns, meta.name_str(), ());
-                    w.gateways.push(obj(&meta, seq, g, src));
+                    w.gateway_keys.insert(ns, g.metadata.name_str(), ());
+                    w.gateways.push(obj(seq, g, src, |g| &g.metadata));
                 }
                 Object::ListenerSet(l) => {
-                    let meta = l.metadata.clone();
-                    w.listener_sets.push(obj(&meta, seq, l, src));
+                    w.listener_sets.push(obj(seq, l, src, |l| &l.metadata));
                 }
                 Object::BackendTlsPolicy(p) => {
-                    let meta = p.metadata.clone();
-                    w.policies.push(obj(&meta, seq, p, src));
+                    w.policies.push(obj(seq, p, src, |p| &p.metadata));
                 }
                 other => {
                     let (age, created) = Age::of(other.metadata(), seq);
