@@ -2,5 +2,8 @@
 //!
 //! - [`proxy`]: the core of the `hyper_proxy` example (a reverse proxy with
 //!   live reload), public so that tests can start it on loopback ports.
+//! - [`status_sync`]: the pure core of the `kube_controller` example (objects
+//!   in, status patches out), testable without a cluster.
 
 pub mod proxy;
+pub mod status_sync;
