@@ -5,6 +5,10 @@
 //! ```text
 //! cargo run --release -p gateway-examples --example proxy_latency [REQUESTS]
 //! ```
+//!
+//! With `--serve-backend ADDR` it only serves the echo backend on `ADDR`
+//! until killed, for an external load generator (`examples/bench-proxy.sh`
+//! runs wrk against it directly and through `hyper_proxy`).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -21,10 +25,11 @@ use tokio::net::TcpListener;
 
 const MANIFESTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/manifests/store.yaml");
 
-async fn echo_backend() -> Result<SocketAddr, String> {
-    let listener = TcpListener::bind("127.0.0.1:0")
+/// Starts the echo backend (answers every request with its URI) on `bind`.
+async fn echo_backend(bind: &str) -> Result<SocketAddr, String> {
+    let listener = TcpListener::bind(bind)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{bind}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tokio::spawn(async move {
         loop {
@@ -98,11 +103,18 @@ fn summary(name: &str, times: &[Duration]) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), String> {
-    let n: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5000);
-    let backend = echo_backend().await?;
+    let mut args = std::env::args().skip(1);
+    let first = args.next();
+    if first.as_deref() == Some("--serve-backend") {
+        let bind = args
+            .next()
+            .ok_or("usage: proxy_latency --serve-backend ADDR")?;
+        let addr = echo_backend(&bind).await?;
+        eprintln!("proxy_latency: echo backend on {addr}");
+        std::future::pending::<()>().await;
+    }
+    let n: usize = first.and_then(|a| a.parse().ok()).unwrap_or(5000);
+    let backend = echo_backend("127.0.0.1:0").await?;
     let mut backends = Backends::default();
     backends.insert("store/cart:8080", backend);
     let router = load_router(&[MANIFESTS.into()], "infra", "edge")?;
