@@ -556,8 +556,19 @@ fn report_skipped() {
 // Corpus
 // ---------------------------------------------------------------------------
 
+/// The channels our admission can judge in this build: experimental-only
+/// fields are checked only with the crate's `experimental` feature, so
+/// without it the experimental CRDs are not compared (the test says so).
+#[cfg(feature = "experimental")]
+const CHANNELS: &[Channel] = &[Channel::Standard, Channel::Experimental];
+#[cfg(not(feature = "experimental"))]
+const CHANNELS: &[Channel] = &[Channel::Standard];
+
 #[test]
 fn upstream_examples_and_real_world_agree_with_the_crds() {
+    if cfg!(not(feature = "experimental")) {
+        println!("experimental channel not compared: build with --features experimental");
+    }
     let Some(shared) = shared() else { return };
     let mut compared = 0;
     let mut rejected = 0;
@@ -565,7 +576,7 @@ fn upstream_examples_and_real_world_agree_with_the_crds() {
     for dir in ["gateway-api/examples", "real-world"] {
         for file in yaml_files(&shared.join(dir)) {
             for doc in documents(&file).iter().filter(|d| is_gateway_api(d)) {
-                for channel in [Channel::Standard, Channel::Experimental] {
+                for &channel in CHANNELS {
                     match compare(doc, channel) {
                         Ok(Some(r)) => {
                             compared += 1;
@@ -582,8 +593,11 @@ fn upstream_examples_and_real_world_agree_with_the_crds() {
         "{compared} (object, channel) verdicts compared with the CRDs, {rejected} of them rejections"
     );
     report_skipped();
-    assert!(compared > 1000, "only {compared} comparisons");
-    assert!(rejected > 100, "only {rejected} rejections");
+    assert!(
+        compared > 500 * CHANNELS.len(),
+        "only {compared} comparisons"
+    );
+    assert!(rejected > 50 * CHANNELS.len(), "only {rejected} rejections");
     assert!(
         disagreements.is_empty(),
         "{} disagreements:\n{}",
@@ -1133,7 +1147,7 @@ fn run_generated(name: &str, strategy: impl proptest::strategy::Strategy<Value =
     let compared = std::cell::Cell::new(0_usize);
     let rejected = std::cell::Cell::new(0_usize);
     let result = runner.run(&strategy, |doc| {
-        for channel in [Channel::Standard, Channel::Experimental] {
+        for &channel in CHANNELS {
             match compare(&doc, channel) {
                 Ok(Some(r)) => {
                     compared.set(compared.get() + 1);
