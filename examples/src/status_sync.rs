@@ -28,7 +28,6 @@
 use std::collections::BTreeSet;
 
 use gateway_types::Object;
-use gateway_types::object::ApiObject;
 use gateway_validate::{Options, Report, Snapshot};
 use serde_json::{Map, Value, json};
 
@@ -117,47 +116,21 @@ fn computed(object: &Object, report: &Report) -> Option<(&'static str, &'static 
     let name = meta.name.as_deref().unwrap_or_default();
     let ns = meta.namespace.as_deref().unwrap_or("default");
     let kind = object.kind();
-    let to_value = |v: Result<Value, serde_json::Error>| v.ok();
-    let (plural, status) = match object {
-        Object::GatewayClass(_) => (
-            gateway_types::gateway_class::GatewayClass::PLURAL,
-            to_value(serde_json::to_value(report.gateway_class_status(name)?)),
-        ),
-        Object::Gateway(_) => (
-            gateway_types::gateway::Gateway::PLURAL,
-            to_value(serde_json::to_value(report.gateway_status(ns, name)?)),
-        ),
-        Object::ListenerSet(_) => (
-            gateway_types::listener_set::ListenerSet::PLURAL,
-            to_value(serde_json::to_value(report.listener_set_status(ns, name)?)),
-        ),
-        Object::HttpRoute(_) => (
-            gateway_types::http_route::HttpRoute::PLURAL,
-            to_value(serde_json::to_value(report.route_status(kind, ns, name)?)),
-        ),
-        Object::GrpcRoute(_) => (
-            gateway_types::grpc_route::GrpcRoute::PLURAL,
-            to_value(serde_json::to_value(report.route_status(kind, ns, name)?)),
-        ),
-        Object::TlsRoute(_) => (
-            gateway_types::tls_route::TlsRoute::PLURAL,
-            to_value(serde_json::to_value(report.route_status(kind, ns, name)?)),
-        ),
-        Object::TcpRoute(_) => (
-            gateway_types::tcp_route::TcpRoute::PLURAL,
-            to_value(serde_json::to_value(report.route_status(kind, ns, name)?)),
-        ),
-        Object::UdpRoute(_) => (
-            gateway_types::udp_route::UdpRoute::PLURAL,
-            to_value(serde_json::to_value(report.route_status(kind, ns, name)?)),
-        ),
-        Object::BackendTlsPolicy(_) => (
-            gateway_types::backend_tls_policy::BackendTlsPolicy::PLURAL,
-            to_value(serde_json::to_value(report.policy_status(kind, ns, name)?)),
-        ),
+    let status = match object {
+        Object::GatewayClass(_) => serde_json::to_value(report.gateway_class_status(name)?).ok(),
+        Object::Gateway(_) => serde_json::to_value(report.gateway_status(ns, name)?).ok(),
+        Object::ListenerSet(_) => serde_json::to_value(report.listener_set_status(ns, name)?).ok(),
+        Object::HttpRoute(_)
+        | Object::GrpcRoute(_)
+        | Object::TlsRoute(_)
+        | Object::TcpRoute(_)
+        | Object::UdpRoute(_) => serde_json::to_value(report.route_status(kind, ns, name)?).ok(),
+        Object::BackendTlsPolicy(_) => {
+            serde_json::to_value(report.policy_status(kind, ns, name)?).ok()
+        }
         _ => return None,
     };
-    Some((object.group(), plural, status?))
+    Some((object.group(), object.plural(), status?))
 }
 
 fn patch_for(

@@ -118,22 +118,11 @@ fn store_manifests_yield_one_apply_patch_per_object_with_status() {
     let class = find(&patches, "GatewayClass", "example");
     assert_eq!(class.namespace, None);
     assert_eq!(class.api_version(), "gateway.networking.k8s.io/v1");
-    let features: Vec<Value> = [
-        "BackendTLSPolicy",
-        "GRPCRoute",
-        "Gateway",
-        "HTTPRoute",
-        "ListenerSet",
-        "ReferenceGrant",
-        "TCPRoute",
-        "TLSRoute",
-        "TLSRouteModeMixed",
-        "TLSRouteModeTerminate",
-        "UDPRoute",
-    ]
-    .iter()
-    .map(|name| json!({"name": name}))
-    .collect();
+    // Every feature the status pass supports, in its (sorted) order.
+    let features: Vec<Value> = gateway_validate::SUPPORTED_FEATURES
+        .iter()
+        .map(|name| json!({"name": name}))
+        .collect();
     assert_eq!(
         class.body,
         json!({

@@ -217,6 +217,14 @@ macro_rules! objects {
                 }
             }
 
+            /// The kind's resource name in API paths (`httproutes`).
+            #[must_use]
+            pub fn plural(&self) -> &'static str {
+                match self {
+                    $( $(#[$attr])* Self::$variant(_) => <$ty as ApiObject>::PLURAL, )+
+                }
+            }
+
             /// The object's metadata.
             #[must_use]
             pub fn metadata(&self) -> &ObjectMeta {
