@@ -139,7 +139,9 @@ impl BackendSpec {
 /// A reference that counts toward `ResolvedRefs` but is not a weighted backend.
 #[derive(Debug, Clone)]
 pub(super) enum ExtraRef {
-    /// A backend called by a filter (ExternalAuth).
+    /// A backend called by a filter (ExternalAuth, an experimental-channel
+    /// filter: without that feature nothing builds this variant).
+    #[cfg_attr(not(feature = "experimental"), allow(dead_code))]
     Backend(BackendSpec),
     /// An `ExtensionRef` filter's object.
     Extension(LocalObjectReference),
