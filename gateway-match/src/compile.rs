@@ -949,22 +949,20 @@ impl Compiler<'_> {
             backend_filters = Vec::new();
         }
         let synthesized = attached.rules.get(ri).is_none().then(|| {
-            let mut routing = RuleRouting::default();
-            routing.valid = true;
-            routing.backends = backend_refs
-                .iter()
-                .map(|b| {
-                    backend_as_written(&attached.namespace, &b.object_ref(), b.weight_or_default())
-                })
-                .collect();
-            routing.mirrors = mirrors_as_written(&attached.namespace, &filters, |i| {
-                rule.filters
-                    .as_deref()
-                    .and_then(|f| f.get(i))
-                    .and_then(|f| f.request_mirror.as_ref())
-                    .map(|m| &m.backend_ref)
-            });
-            Box::new(routing)
+            routing_as_written(
+                &attached.namespace,
+                backend_refs
+                    .iter()
+                    .map(|b| (b.object_ref(), b.weight_or_default())),
+                &filters,
+                |i| {
+                    rule.filters
+                        .as_deref()
+                        .and_then(|f| f.get(i))
+                        .and_then(|f| f.request_mirror.as_ref())
+                        .map(|m| &m.backend_ref)
+                },
+            )
         });
         Ok((
             Rule {
@@ -1067,22 +1065,20 @@ impl Compiler<'_> {
             backend_filters = Vec::new();
         }
         let synthesized = attached.rules.get(ri).is_none().then(|| {
-            let mut routing = RuleRouting::default();
-            routing.valid = true;
-            routing.backends = backend_refs
-                .iter()
-                .map(|b| {
-                    backend_as_written(&attached.namespace, &b.object_ref(), b.weight_or_default())
-                })
-                .collect();
-            routing.mirrors = mirrors_as_written(&attached.namespace, &filters, |i| {
-                rule.filters
-                    .as_deref()
-                    .and_then(|f| f.get(i))
-                    .and_then(|f| f.request_mirror.as_ref())
-                    .map(|m| &m.backend_ref)
-            });
-            Box::new(routing)
+            routing_as_written(
+                &attached.namespace,
+                backend_refs
+                    .iter()
+                    .map(|b| (b.object_ref(), b.weight_or_default())),
+                &filters,
+                |i| {
+                    rule.filters
+                        .as_deref()
+                        .and_then(|f| f.get(i))
+                        .and_then(|f| f.request_mirror.as_ref())
+                        .map(|m| &m.backend_ref)
+                },
+            )
         });
         Ok((
             Rule {
@@ -1229,6 +1225,24 @@ impl Compiler<'_> {
 }
 
 /// Rule-level mirror targets as written, by filter index.
+/// The routing view of a rule that validation did not see (a route handed
+/// to the builder without a [`RuleRouting`]): valid, with its backends and
+/// mirrors exactly as written.
+fn routing_as_written<'a>(
+    namespace: &str,
+    backends: impl Iterator<Item = (BackendObjectReference, i32)>,
+    filters: &FilterList,
+    mirror_target: impl Fn(usize) -> Option<&'a BackendObjectReference>,
+) -> Box<RuleRouting> {
+    let mut routing = RuleRouting::default();
+    routing.valid = true;
+    routing.backends = backends
+        .map(|(object, weight)| backend_as_written(namespace, &object, weight))
+        .collect();
+    routing.mirrors = mirrors_as_written(namespace, filters, mirror_target);
+    Box::new(routing)
+}
+
 fn mirrors_as_written<'a>(
     namespace: &str,
     filters: &FilterList,
