@@ -163,6 +163,20 @@ pub(super) struct Rule {
     pub(super) extra: Vec<ExtraRef>,
 }
 
+impl Rule {
+    /// Records the `RequestMirror` filter at `filter` index: on the rule, or
+    /// on the backendRef pushed last (a backendRef's filters are read right
+    /// after the backendRef itself).
+    fn push_mirror(&mut self, filter: usize, target: BackendSpec, rule_level: bool) {
+        if rule_level {
+            self.mirrors.push((filter, target));
+        } else {
+            let backend = self.backends.len().saturating_sub(1);
+            self.backend_mirrors.push((backend, filter, target));
+        }
+    }
+}
+
 /// A route of any kind, defaulted.
 #[derive(Debug)]
 pub(super) struct Route {
@@ -435,17 +449,7 @@ fn http_filters(
                 None => missing(c),
             },
             HttpRouteFilterType::RequestMirror => match &f.request_mirror {
-                Some(m) => {
-                    let b = BackendSpec::new(&m.backend_ref, None);
-                    if rule_level {
-                        rule.mirrors.push((i, b));
-                    } else {
-                        // A backendRef's filters are read right after the
-                        // backendRef itself is pushed.
-                        let bi = rule.backends.len().saturating_sub(1);
-                        rule.backend_mirrors.push((bi, i, b));
-                    }
-                }
+                Some(m) => rule.push_mirror(i, BackendSpec::new(&m.backend_ref, None), rule_level),
                 None => missing(c),
             },
             HttpRouteFilterType::RequestRedirect => {
@@ -611,17 +615,7 @@ fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rul
                 None => missing(c),
             },
             GrpcRouteFilterType::RequestMirror => match &f.request_mirror {
-                Some(m) => {
-                    let b = BackendSpec::new(&m.backend_ref, None);
-                    if rule_level {
-                        rule.mirrors.push((i, b));
-                    } else {
-                        // A backendRef's filters are read right after the
-                        // backendRef itself is pushed.
-                        let bi = rule.backends.len().saturating_sub(1);
-                        rule.backend_mirrors.push((bi, i, b));
-                    }
-                }
+                Some(m) => rule.push_mirror(i, BackendSpec::new(&m.backend_ref, None), rule_level),
                 None => missing(c),
             },
             GrpcRouteFilterType::ExtensionRef => match &f.extension_ref {
