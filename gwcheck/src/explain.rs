@@ -570,20 +570,9 @@ fn candidates(
                 .flatten()
                 .enumerate()
                 .map(|(i, rule)| {
-                    let matches: Vec<HttpRouteMatch> = rule.matches.clone().unwrap_or_default();
-                    let list = if matches.is_empty() {
-                        vec![http_match(
-                            &HttpRouteMatch::default(),
-                            request,
-                            &path,
-                            &query,
-                        )]
-                    } else {
-                        matches
-                            .iter()
-                            .map(|m| http_match(m, request, &path, &query))
-                            .collect()
-                    };
+                    let list = per_match(rule.matches.as_deref(), |m: &HttpRouteMatch| {
+                        http_match(m, request, &path, &query)
+                    });
                     (i, list)
                 })
                 .collect(),
@@ -599,20 +588,9 @@ fn candidates(
                     .flatten()
                     .enumerate()
                     .map(|(i, rule)| {
-                        let matches: Vec<GrpcRouteMatch> = rule.matches.clone().unwrap_or_default();
-                        let list = if matches.is_empty() {
-                            vec![grpc_match(
-                                &GrpcRouteMatch::default(),
-                                request,
-                                &service,
-                                &method,
-                            )]
-                        } else {
-                            matches
-                                .iter()
-                                .map(|m| grpc_match(m, request, &service, &method))
-                                .collect()
-                        };
+                        let list = per_match(rule.matches.as_deref(), |m: &GrpcRouteMatch| {
+                            grpc_match(m, request, &service, &method)
+                        });
                         (i, list)
                     })
                     .collect()
@@ -975,6 +953,15 @@ impl Explanation {
             let _ = writeln!(out, "note: {note}");
         }
         out
+    }
+}
+
+/// `f` of each match of a rule; a rule without matches has one that
+/// matches everything (the default match).
+fn per_match<M: Default, T>(matches: Option<&[M]>, f: impl Fn(&M) -> T) -> Vec<T> {
+    match matches {
+        Some(list) if !list.is_empty() => list.iter().map(f).collect(),
+        _ => vec![f(&M::default())],
     }
 }
 
