@@ -109,6 +109,27 @@ impl GrantIndex {
 /// A reference that did not resolve: the condition reason and a message.
 pub(super) type RefError = (Reason, String);
 
+/// `RefNotPermitted` unless a ReferenceGrant lets a Gateway API object of
+/// `from` (kind, namespace) use the target.
+fn permitted(
+    world: &World<'_>,
+    (from_kind, from_ns): (&str, &str),
+    (group, kind, ns, name): (&str, &str, &str, &str),
+) -> Result<(), RefError> {
+    if world.grants.permits(
+        (gateway_types::shared::GROUP, from_kind, from_ns),
+        (group, kind, ns, name),
+    ) {
+        return Ok(());
+    }
+    Err((
+        Reason::RefNotPermitted,
+        format!(
+            "no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"
+        ),
+    ))
+}
+
 /// Checks a certificate reference of a listener (or the Gateway's backend
 /// client certificate): a core Secret of type `kubernetes.io/tls` whose
 /// `tls.crt` and `tls.key` hold PEM certificate and key blocks.
@@ -122,18 +143,7 @@ pub(super) fn check_secret_ref(
     (group, kind, ns, name): (&str, &str, &str, &str),
     bad: Reason,
 ) -> Result<(), RefError> {
-    let (from_kind, from_ns) = from;
-    if !world.grants.permits(
-        (gateway_types::shared::GROUP, from_kind, from_ns),
-        (group, kind, ns, name),
-    ) {
-        return Err((
-            Reason::RefNotPermitted,
-            format!(
-                "no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"
-            ),
-        ));
-    }
+    permitted(world, from, (group, kind, ns, name))?;
     if !group.is_empty() || kind != "Secret" {
         let gk = if group.is_empty() {
             kind.to_owned()
@@ -184,18 +194,7 @@ pub(super) fn check_ca_ref(
     (group, kind, ns, name): (&str, &str, &str, &str),
     kind_reason: Reason,
 ) -> Result<(), RefError> {
-    let (from_kind, from_ns) = from;
-    if !world.grants.permits(
-        (gateway_types::shared::GROUP, from_kind, from_ns),
-        (group, kind, ns, name),
-    ) {
-        return Err((
-            Reason::RefNotPermitted,
-            format!(
-                "no ReferenceGrant in namespace {ns} allows {from_kind}s in {from_ns} to use {kind} {name}"
-            ),
-        ));
-    }
+    permitted(world, from, (group, kind, ns, name))?;
     if !group.is_empty() || kind != "ConfigMap" {
         return Err((
             kind_reason,
