@@ -5,10 +5,21 @@
 //! `status/routes` group keeps 1,000 Gateways and grants and varies the
 //! routes (1k, 10k, 100k): the time per route should stay about flat
 //! (n log n at worst), not grow with n.
+//!
+//! Both groups time `validate`, admission included. The `status_pass`
+//! groups (`status_pass/reference`, `status_pass/routes/{n}`) time the same
+//! snapshots through `status_of_admitted`, the status pass alone, as a
+//! controller runs it on objects an API server has already admitted.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use gateway_benches::{CLASS, StatusWorkload, status_snapshot};
-use gateway_validate::{Options, validate};
+use gateway_validate::{Options, Report, Snapshot, status_of_admitted, validate};
+
+/// A pass over a snapshot: `validate` or `status_of_admitted`.
+type Pass = fn(&Snapshot, &Options) -> Report;
+
+/// The two passes timed, under their group names.
+const PASSES: [(&str, Pass); 2] = [("status", validate), ("status_pass", status_of_admitted)];
 
 fn reference(c: &mut Criterion) {
     let snapshot = status_snapshot(StatusWorkload {
@@ -17,17 +28,28 @@ fn reference(c: &mut Criterion) {
         grants: 1_000,
     });
     let options = Options::new().gateway_class(CLASS);
-    let mut group = c.benchmark_group("status");
-    group.sample_size(20);
-    group.bench_function("reference", |b| {
-        b.iter_with_large_drop(|| validate(&snapshot, &options))
-    });
-    group.finish();
+    // The two passes are comparable only when admission accepts everything.
+    let rejected = validate(&snapshot, &options).rejected().len();
+    assert_eq!(rejected, 0, "the workload must pass admission");
+    for (name, pass) in PASSES {
+        let mut group = c.benchmark_group(name);
+        group.sample_size(20);
+        group.bench_function("reference", |b| {
+            b.iter_with_large_drop(|| pass(&snapshot, &options))
+        });
+        group.finish();
+    }
 }
 
 fn scaling(c: &mut Criterion) {
+    for (name, pass) in PASSES {
+        scaling_of(c, name, pass);
+    }
+}
+
+fn scaling_of(c: &mut Criterion, name: &str, pass: Pass) {
     let options = Options::new().gateway_class(CLASS);
-    let mut group = c.benchmark_group("status/routes");
+    let mut group = c.benchmark_group(format!("{name}/routes"));
     group.sample_size(10);
     for routes in [1_000, 10_000, 100_000] {
         let snapshot = status_snapshot(StatusWorkload {
@@ -37,7 +59,7 @@ fn scaling(c: &mut Criterion) {
         });
         group.throughput(Throughput::Elements(routes as u64));
         group.bench_with_input(BenchmarkId::from_parameter(routes), &snapshot, |b, s| {
-            b.iter_with_large_drop(|| validate(s, &options));
+            b.iter_with_large_drop(|| pass(s, &options));
         });
     }
     group.finish();

@@ -11,6 +11,9 @@
 //!    Gateway and listeners, ListenerSet, route parents, BackendTLSPolicy
 //!    ancestors) and the accepted routing view that `gateway-match` compiles.
 //!
+//! [`validate`] runs both; [`status_of_admitted`] runs the status pass alone,
+//! for objects an API server has already admitted.
+//!
 //! # Status pass: which objects get status
 //!
 //! With no controller name ([`Options::controller_name`]) the pass acts for
@@ -72,7 +75,12 @@
 //! - BackendTLSPolicy: exactly one targetRef, a core Service (else
 //!   `Accepted=False/Invalid`); a `sectionName` naming no port is
 //!   `TargetNotFound`; a UDP target port and any `options` are `Invalid`. One
-//!   ancestor entry per Gateway whose attached routes use a targeted Service.
+//!   ancestor entry per Gateway whose attached routes use a targeted Service,
+//!   at most 16 (in Gateway namespace/name order): through each further
+//!   Gateway the policy cannot be applied, so that Gateway gets a
+//!   `status.policy.ancestors-full` warning, its routes
+//!   `ResolvedRefs=False/UnsupportedProtocol` for the backends the policy
+//!   governs, and its routing view marks those backends invalid (500).
 //!
 //! Where the conformance tests and the specification's text disagree, the
 //! tests win: a TLSRoute on an HTTP or HTTPS listener is
@@ -206,5 +214,48 @@ pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
         report.findings.extend(findings);
     }
     status::compute(snapshot, defaulted, options, &mut report);
+    report
+}
+
+/// Runs the status pass alone, taking every object as already admitted.
+///
+/// This is what a controller needs for objects it reads from a cluster: the
+/// API server ran admission (with the CRDs the cluster has installed, which
+/// may be another channel than [`Options::channel`]) before storing them.
+/// Objects are still defaulted first, which changes nothing in an object the
+/// API server stored. The report has the same statuses and routing view as
+/// [`validate`] would give for a snapshot that admission accepts whole, and
+/// only the status pass's findings: none from admission, and
+/// [`Report::rejected`] is empty. For manifests that have not been through an
+/// API server, use [`validate`].
+///
+/// ```
+/// use gateway_types::Loader;
+/// use gateway_validate::{Options, Snapshot, status_of_admitted, validate};
+///
+/// let yaml = r#"
+/// apiVersion: gateway.networking.k8s.io/v1
+/// kind: Gateway
+/// metadata: {name: edge, namespace: infra}
+/// spec:
+///   gatewayClassName: example
+///   listeners:
+///   - {name: http, port: 80, protocol: HTTP}
+/// "#;
+/// let loaded = Loader::new().load_str("edge.yaml", yaml);
+/// let snapshot = Snapshot::from_loaded(&loaded);
+/// let options = Options::new().gateway_class("example");
+///
+/// let status = status_of_admitted(&snapshot, &options);
+/// let full = validate(&snapshot, &options);
+/// assert_eq!(
+///     status.gateway_status("infra", "edge"),
+///     full.gateway_status("infra", "edge"),
+/// );
+/// assert!(status.rejected().is_empty());
+/// ```
+pub fn status_of_admitted(snapshot: &Snapshot, options: &Options) -> Report {
+    let mut report = Report::default();
+    status::compute(snapshot, Vec::new(), options, &mut report);
     report
 }
