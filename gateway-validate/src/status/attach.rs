@@ -23,7 +23,7 @@ use gateway_types::shared::{GROUP, ParentReference, RouteParentStatus, RouteStat
 use super::gateway::GatewayState;
 use super::hostname::{HostSet, effective};
 use super::listener_set::SetState;
-use super::policy::PolicyIndex;
+use super::policy::{Overflow, PolicyIndex, overflow_message};
 use super::refs::{RefError, resolve_backend};
 use super::routes::{ExtraRef, Kind, Route};
 use super::world::{NsMap, NsName, World, diagnostic};
@@ -99,6 +99,21 @@ pub(super) type ResolvedRules = Vec<Option<Vec<RuleRouting>>>;
 /// that a BackendTLSPolicy targets.
 pub(super) type ServiceUsers = NsMap<BTreeMap<NsName, String>>;
 
+/// For each route that has parents we own (kept only when some
+/// BackendTLSPolicy exists): the route, and the Gateway behind each of its
+/// `status.parents` entries, in order.
+pub(super) type ParentGateways = Vec<(usize, Vec<usize>)>;
+
+/// What [`run`] returns besides the statuses it writes.
+pub(super) struct Attached {
+    /// The resolved rules per route.
+    pub(super) resolved: ResolvedRules,
+    /// The Services each Gateway uses that a BackendTLSPolicy targets.
+    pub(super) users: ServiceUsers,
+    /// The Gateway behind each route parent status.
+    pub(super) parents: ParentGateways,
+}
+
 /// Evaluates every route against our Gateways and ListenerSets: writes
 /// `status.parents` into `out`, records attachments on the listeners, and
 /// returns the resolved rules per route and the Services each Gateway uses.
@@ -117,7 +132,7 @@ pub(super) fn run(
     idx: Indices<'_>,
     findings: &mut Vec<Finding>,
     out: &mut BTreeMap<Key, RouteStatus>,
-) -> (ResolvedRules, ServiceUsers) {
+) -> Attached {
     let (gw_index, set_index) = (idx.gateways, idx.sets);
     let default_refs: Vec<ParentReference> = idx
         .defaults
@@ -201,6 +216,7 @@ pub(super) fn run(
 
     let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
     let mut users = ServiceUsers::default();
+    let mut parents = ParentGateways::new();
     // Statuses are collected in route order and put into `out` at the end,
     // where a sorted bulk build is cheaper than one tree insert per route.
     let mut statuses: Vec<(Key, RouteStatus)> = Vec::new();
@@ -267,6 +283,9 @@ pub(super) fn run(
                 &refs,
             ));
         }
+        if !policies.is_empty() {
+            parents.push((ri, evals[i..j].iter().map(|e| e.gateway).collect()));
+        }
         if let Some(used) = used_by.filter(|u| !u.is_empty()) {
             for rule in &rules {
                 let targets = rule
@@ -309,7 +328,61 @@ pub(super) fn run(
     } else {
         out.extend(statuses);
     }
-    (resolved, users)
+    Attached {
+        resolved,
+        users,
+        parents,
+    }
+}
+
+/// Spec 12.3: a route parent on a Gateway where a BackendTLSPolicy
+/// overflowed its ancestors gets `ResolvedRefs=False/UnsupportedProtocol`
+/// when the route sends traffic to a backend that policy governs (unless
+/// the condition is already `False` for another reference).
+pub(super) fn mark_policy_overflow(
+    world: &World<'_>,
+    gateways: &[GatewayState],
+    attached: &Attached,
+    overflow: &Overflow,
+    out: &mut BTreeMap<Key, RouteStatus>,
+) {
+    for (ri, via) in &attached.parents {
+        let Some(Some(rules)) = attached.resolved.get(*ri) else {
+            continue;
+        };
+        let r = &world.routes[*ri];
+        let key = (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone());
+        let Some(status) = out.get_mut(&key) else {
+            continue;
+        };
+        for (parent, &gi) in status.parents.iter_mut().zip(via) {
+            let gw = &gateways[gi];
+            let governed = rules
+                .iter()
+                .flat_map(|rule| &rule.backends)
+                .filter_map(|b| b.tls.as_ref())
+                .find(|t| overflow.contains(&gw.ns, &gw.name, t));
+            let Some(tls) = governed else {
+                continue;
+            };
+            let resolved = parent
+                .conditions
+                .iter_mut()
+                .find(|c| c.type_ == ConditionType::ResolvedRefs.as_str());
+            if let Some(c) = resolved
+                && c.status == "True"
+            {
+                let mut new = cond(
+                    ConditionType::ResolvedRefs,
+                    false,
+                    Reason::UnsupportedProtocol,
+                    overflow_message(&gw.ns, &gw.name, tls),
+                );
+                new.observed_generation = c.observed_generation;
+                *c = new;
+            }
+        }
+    }
 }
 
 fn note_use(

@@ -106,7 +106,7 @@ pub(crate) fn compute(
         listener_set::merge(&world, &mut gateways, &gw_index, &mut report.findings);
 
     let defaults = gateway::mark_defaults(&world, &mut gateways, options.release_channel());
-    let (resolved, users) = attach::run(
+    let attached = attach::run(
         &world,
         &policies,
         &mut gateways,
@@ -132,12 +132,15 @@ pub(crate) fn compute(
             listener_set::status(&world, s, &gateways[s.gateway]),
         );
     }
-    policy::write_status(
+    let overflow = policy::write_status(
         &world,
         &policies,
-        &users,
+        &attached.users,
         &mut report.policies,
         &mut report.findings,
     );
-    report.routing = routing::build_all(&world, &gateways, resolved);
+    if !overflow.is_empty() {
+        attach::mark_policy_overflow(&world, &gateways, &attached, &overflow, &mut report.routes);
+    }
+    report.routing = routing::build_all(&world, &gateways, attached.resolved, &overflow);
 }

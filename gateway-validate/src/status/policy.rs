@@ -223,22 +223,60 @@ fn evaluate(world: &World<'_>, p: &super::world::Obj<gateway_types::BackendTlsPo
 /// The most entries `status.ancestors` may hold (CRD `maxItems`).
 pub(super) const MAX_ANCESTORS: usize = 16;
 
+/// The Gateways a BackendTLSPolicy could not be reported for, because its
+/// `status.ancestors` was full: `(Gateway, policy)` pairs, both as
+/// namespace/name. Spec 12.3 treats the policy as unimplementable there, so
+/// backends it governs are not reachable through those Gateways.
+#[derive(Debug, Default)]
+pub(super) struct Overflow(BTreeSet<(NsName, NsName)>);
+
+impl Overflow {
+    /// No policy overflowed (the usual case).
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the policy `tls` names overflowed at the Gateway `gw_ns/gw_name`.
+    pub(super) fn contains(&self, gw_ns: &str, gw_name: &str, tls: &BackendTls) -> bool {
+        // Overflow is rare and small: the owned key costs nothing in the
+        // common case, where `is_empty` returns first.
+        !self.0.is_empty()
+            && self.0.contains(&(
+                (gw_ns.to_owned(), gw_name.to_owned()),
+                (tls.policy_namespace.clone(), tls.policy_name.clone()),
+            ))
+    }
+}
+
+/// Why a backend is not used through a Gateway its policy overflowed at.
+pub(super) fn overflow_message(gw_ns: &str, gw_name: &str, tls: &BackendTls) -> String {
+    format!(
+        "BackendTLSPolicy {}/{} already reports {MAX_ANCESTORS} Gateways in status.ancestors, \
+         the most it can hold, so it cannot be applied through Gateway {gw_ns}/{gw_name}; \
+         the backend it governs is not used through that Gateway",
+        tls.policy_namespace, tls.policy_name
+    )
+}
+
 /// Writes ancestor status for every policy whose target Service is used by
 /// routes of the Gateways in `users` (Service → Gateways, with each Gateway's
 /// controller name).
 ///
 /// Spec 12.3: once `status.ancestors` holds [`MAX_ANCESTORS`] entries no
-/// further entry is added; each Gateway left out (they are taken in
-/// namespace/name order) gets a warning finding `status.policy.ancestors-full`
-/// naming the policy, since the policy cannot be reported, and so is not
-/// known to be implemented, there.
+/// further entry is added and the policy is treated as unimplementable for
+/// further Gateways. Each Gateway left out (they are taken in namespace/name
+/// order) gets a warning finding `status.policy.ancestors-full` naming the
+/// policy, and is returned in the [`Overflow`], so that routes through it get
+/// `ResolvedRefs=False` for the backends the policy governs and the routing
+/// view does not send traffic to them there.
 pub(super) fn write_status(
     world: &World<'_>,
     idx: &PolicyIndex,
     users: &NsMap<BTreeMap<NsName, String>>,
     out: &mut BTreeMap<(String, String, String), PolicyStatus>,
     findings: &mut Vec<Finding>,
-) {
+) -> Overflow {
+    let mut overflow = Overflow::default();
     // Gateway sources, indexed only when some policy overflows.
     let mut sources: Option<NsMap<usize>> = None;
     for (i, p) in world.policies.iter().enumerate() {
@@ -275,12 +313,15 @@ pub(super) fn write_status(
                     "status.policy.ancestors-full",
                     format!(
                         "BackendTLSPolicy {}/{} already reports {MAX_ANCESTORS} Gateways in \
-                         status.ancestors, the most it can hold; it is not reported for this \
-                         Gateway, so whether it applies to this Gateway's traffic is not \
-                         visible; target the Service from fewer Gateways",
+                         status.ancestors, the most it can hold; it cannot be applied through \
+                         this Gateway, so routes here do not use the backends it governs; \
+                         target the Service from fewer Gateways",
                         p.ns, p.name
                     ),
                 ));
+                overflow
+                    .0
+                    .insert(((gns.clone(), gname.clone()), (p.ns.clone(), p.name.clone())));
                 continue;
             }
             let mut ancestor = ParentReference::gateway(gname.clone());
@@ -319,4 +360,5 @@ pub(super) fn write_status(
             status,
         );
     }
+    overflow
 }

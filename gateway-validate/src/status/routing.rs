@@ -7,19 +7,26 @@
 //! resolved rules. A listener that is not valid (or whose Gateway is not
 //! accepted) keeps its routes but is marked not `ready`.
 
-use gateway_types::routing::{AttachedRoute, GatewayRouting, ListenerOwner, ListenerRouting};
+use gateway_types::routing::{
+    AttachedRoute, BackendTls, GatewayRouting, ListenerOwner, ListenerRouting,
+};
 
 use super::attach::ResolvedRules;
 use super::gateway::GatewayState;
 use super::listeners::Owner;
+use super::policy::Overflow;
 use super::world::World;
+use crate::condition::Reason;
 
 /// Builds the views of every Gateway, consuming the resolved rules (each
 /// route's rules are moved into its last attachment and cloned for the others).
+/// Backends whose BackendTLSPolicy overflowed at a Gateway (`overflow`) are
+/// marked invalid in that Gateway's view, and mirrors to them dropped.
 pub(super) fn build_all(
     world: &World<'_>,
     gateways: &[GatewayState],
     mut resolved: ResolvedRules,
+    overflow: &Overflow,
 ) -> Vec<GatewayRouting> {
     let mut uses = vec![0u32; resolved.len()];
     for gw in gateways {
@@ -33,7 +40,7 @@ pub(super) fn build_all(
     }
     gateways
         .iter()
-        .map(|gw| build(world, gw, &mut resolved, &mut uses))
+        .map(|gw| build(world, gw, &mut resolved, &mut uses, overflow))
         .collect()
 }
 
@@ -43,6 +50,7 @@ fn build(
     gw: &GatewayState,
     resolved: &mut ResolvedRules,
     uses: &mut [u32],
+    overflow: &Overflow,
 ) -> GatewayRouting {
     let mut view = GatewayRouting::new(&gw.ns, &gw.name);
     for l in &gw.listeners {
@@ -83,9 +91,31 @@ fn build(
                     rules.clone()
                 };
             }
+            if !overflow.is_empty() {
+                drop_overflowed(gw, &mut ar, overflow);
+            }
             lr.routes.push(ar);
         }
         view.listeners.push(lr);
     }
     view
+}
+
+/// Marks invalid the backends of `ar` whose BackendTLSPolicy overflowed at
+/// `gw`, and drops mirrors to them: the policy cannot be applied there, and
+/// the backend expects TLS.
+fn drop_overflowed(gw: &GatewayState, ar: &mut AttachedRoute, overflow: &Overflow) {
+    let here = |t: &Option<BackendTls>| {
+        t.as_ref()
+            .is_some_and(|t| overflow.contains(&gw.ns, &gw.name, t))
+    };
+    for rule in &mut ar.rules {
+        for b in &mut rule.backends {
+            if b.invalid.is_none() && here(&b.tls) {
+                b.invalid = Some(Reason::UnsupportedProtocol.as_str().to_owned());
+            }
+        }
+        rule.mirrors.retain(|(_, b)| !here(&b.tls));
+        rule.backend_mirrors.retain(|(_, _, b)| !here(&b.tls));
+    }
 }

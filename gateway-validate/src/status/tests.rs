@@ -1367,7 +1367,8 @@ fn older_backend_tls_policy_wins_the_same_target() {
 }
 
 #[test]
-fn backend_tls_policy_ancestors_stop_at_16_and_the_gateways_left_out_get_a_warning() {
+fn backend_tls_policy_ancestors_stop_at_16_and_routes_through_the_gateways_left_out_do_not_resolve_its_service()
+ {
     // 18 Gateways (gw-00 .. gw-17), each with a route to the targeted Service.
     let mut yaml = format!("{CA}{SERVICE}{}", policy("p", "", "ca"));
     for g in 0..18 {
@@ -1399,6 +1400,34 @@ fn backend_tls_policy_ancestors_stop_at_16_and_the_gateways_left_out_get_a_warni
         .map(|f| f.object.name.as_str())
         .collect();
     assert_eq!(full, ["gw-16", "gw-17"]);
+    // The policy cannot be applied through the Gateways left out: routes
+    // there do not resolve the Service it governs, and their views do not
+    // send traffic to it; Gateways within the 16 are unaffected.
+    for (g, want) in [("00", "True/ResolvedRefs"), ("15", "True/ResolvedRefs")]
+        .into_iter()
+        .chain([
+            ("16", "False/UnsupportedProtocol"),
+            ("17", "False/UnsupportedProtocol"),
+        ])
+    {
+        let route = format!("infra/r-{g}");
+        assert_eq!(
+            route_cond(&r, "HTTPRoute", &route, 0, "ResolvedRefs"),
+            want,
+            "{route}"
+        );
+        let view = r
+            .routing("infra", &format!("gw-{g}"))
+            .expect("routing view");
+        let backend = &view.listeners[0].routes[0].rules[0].backends[0];
+        let invalid = backend.invalid.as_deref();
+        if want.starts_with("True") {
+            assert_eq!(invalid, None, "gw-{g}");
+            assert!(backend.tls.is_some(), "gw-{g}: the policy applies");
+        } else {
+            assert_eq!(invalid, Some("UnsupportedProtocol"), "gw-{g}");
+        }
+    }
     assert!(
         r.findings
             .iter()
