@@ -677,7 +677,9 @@ impl<'a, 'c> Compound<'a, 'c> {
                 let before = ctx.mark();
                 count_items(l.list, l.n, path, ctx);
                 let counted = ctx.mark() - before;
-                ctx.since(mark).rotate_right(counted);
+                if counted > 0 {
+                    ctx.since(mark).rotate_right(counted);
+                }
             }
             State::Map(m) => {
                 if m.unsorted {
