@@ -92,6 +92,21 @@ impl<'a> Ctx<'a> {
         Some(Location::new(source.file(), source.line(), source.column()))
     }
 
+    /// The number of findings so far, to refer to those after them.
+    pub(crate) fn mark(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// The findings reported after `mark`.
+    pub(crate) fn since(&mut self, mark: usize) -> &mut [Finding] {
+        self.findings.get_mut(mark..).unwrap_or_default()
+    }
+
+    /// Forgets the findings reported after `mark`.
+    pub(crate) fn truncate(&mut self, mark: usize) {
+        self.findings.truncate(mark);
+    }
+
     /// The findings, in the order reported.
     pub(crate) fn into_findings(self) -> Vec<Finding> {
         self.findings

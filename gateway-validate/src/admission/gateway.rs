@@ -11,7 +11,7 @@ use super::common::{
 };
 use super::ctx::Ctx;
 use super::patterns::{ADDRESS_TYPE, HOSTNAME, LABEL_VALUE, QUALIFIED_KEY, is_ip};
-use super::schema::{Node, exp, list, map, obj, opt, quote, req, rule, s};
+use super::schema::{Node, ObjFields, exp, list, map, obj, opt, quote, req, rule, s};
 use super::{BothChannels, check_spec};
 use crate::Channel;
 
@@ -122,7 +122,7 @@ fn spec(ch: Channel) -> Node {
 }
 
 /// The one-of of an address: an `IPAddress` value is IPv4 or IPv6 text.
-fn address_ip_format(m: &serde_json::Map<String, Value>, path: &str, ctx: &mut Ctx<'_>) {
+fn address_ip_format(m: &ObjFields, path: &str, ctx: &mut Ctx<'_>) {
     let type_ = m.get("type").and_then(Value::as_str).unwrap_or("IPAddress");
     if type_ == "IPAddress"
         && let Some(Value::String(v)) = m.get("value")

@@ -125,6 +125,7 @@ mod tcp_route;
 mod tls_route;
 mod udp_route;
 mod version;
+mod walk;
 #[cfg(feature = "experimental")]
 mod x;
 
@@ -324,12 +325,16 @@ pub(crate) fn schema_for(
 
 /// Checks a (defaulted) `spec` against a schema, at path `spec`.
 fn check_spec<T: Serialize>(spec: &T, node: &schema::Node, ctx: &mut Ctx<'_>) {
-    // Serialising the typed spec cannot fail (string keys, no custom
-    // serialisers that error); were it to, the schema part is skipped and
-    // the CEL rules still run.
-    if let Ok(value) = serde_json::to_value(spec) {
-        let mut path = String::from("spec");
-        schema::check(node, &value, &mut path, ctx);
+    let mark = ctx.mark();
+    // Room for the deepest paths, so that the walk does not regrow it.
+    let mut path = String::with_capacity(256);
+    path.push_str("spec");
+    // The walk cannot fail on the typed specs (string map keys, no
+    // data-carrying enums, no custom serialisers that error). Were it to,
+    // the schema part is dropped whole, as it could not be checked, and the
+    // CEL rules still run.
+    if walk::check(node, spec, &mut path, ctx).is_err() {
+        ctx.truncate(mark);
     }
 }
 

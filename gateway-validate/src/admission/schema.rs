@@ -1,6 +1,7 @@
 //! The OpenAPI half of admission: a small schema language that mirrors the
-//! CRD `openAPIV3Schema`, and the walk that checks a defaulted object's
-//! `spec` against it.
+//! CRD `openAPIV3Schema`, and the scalar checks of the walk
+//! ([`walk`](super::walk)) that checks a defaulted object's typed `spec`
+//! against it.
 //!
 //! Each kind builds its schema once per channel (and per version where the
 //! versions differ) from the builders here: [`s`] strings, [`int`] integers,
@@ -9,6 +10,8 @@
 //! with [`exp`]: in the standard channel's schema it does not exist, so the
 //! walk reports it as pruned (`field.pruned`, a warning), as the API server
 //! drops unknown fields.
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -82,8 +85,21 @@ pub(crate) struct Int {
     pub(crate) values: Option<&'static [i64]>,
 }
 
-/// A check on a whole object beyond its fields (the Gateway address one-of).
-pub(crate) type ObjCheck = fn(&serde_json::Map<String, Value>, &str, &mut Ctx<'_>);
+/// A check on a whole object beyond its fields (the Gateway address one-of),
+/// given the object's fields and its path.
+pub(crate) type ObjCheck = fn(&ObjFields, &str, &mut Ctx<'_>);
+
+/// The fields of an object with an [`ObjCheck`], as JSON values, in the
+/// order they were serialised.
+#[derive(Debug, Default)]
+pub(crate) struct ObjFields(pub(crate) Vec<(Cow<'static, str>, Value)>);
+
+impl ObjFields {
+    /// The value of field `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
 
 /// An object's fields.
 #[derive(Debug, Default)]
@@ -308,40 +324,12 @@ impl From<Map> for Node {
 }
 
 // ---------------------------------------------------------------------------
-// The walk
+// Scalar checks, shared with the walk
 // ---------------------------------------------------------------------------
 
-/// Checks `value` at `path` against `node`, reporting into `ctx`.
-pub(crate) fn check(node: &Node, value: &Value, path: &mut String, ctx: &mut Ctx<'_>) {
-    match (node, value) {
-        (Node::Str(c), Value::String(v)) => check_str(c, v, path, ctx),
-        (Node::Int(c), Value::Number(n)) => match n.as_i64() {
-            Some(v) => check_int(c, v, path, ctx),
-            None => ctx.error(
-                path,
-                rule::TYPE,
-                "expected an integer; write a whole number",
-            ),
-        },
-        (Node::Bool, Value::Bool(_)) => {}
-        (Node::Obj(o), Value::Object(m)) => check_obj(o, m, path, ctx),
-        (Node::List(l), Value::Array(items)) => check_list(l, items, path, ctx),
-        (Node::Map(mp), Value::Object(m)) => check_map(mp, m, path, ctx),
-        (node, value) => ctx.error(
-            path,
-            rule::TYPE,
-            format!(
-                "expected {}, found {}; write {} here",
-                node.type_name(),
-                json_type(value),
-                node.type_name()
-            ),
-        ),
-    }
-}
-
 impl Node {
-    fn type_name(&self) -> &'static str {
+    /// The JSON type the node wants, for messages.
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Self::Str(_) => "a string",
             Self::Int(_) => "an integer",
@@ -349,17 +337,6 @@ impl Node {
             Self::Obj(_) | Self::Map(_) => "an object",
             Self::List(_) => "a list",
         }
-    }
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -374,7 +351,8 @@ pub(crate) fn quote(value: &str) -> String {
     }
 }
 
-fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
+/// The findings of string `v` at `path`.
+pub(crate) fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
     let len = char_len(v);
     if let Some(min) = c.min_len
         && len < min
@@ -429,7 +407,8 @@ pub(crate) fn list_words(values: &[&str]) -> String {
     }
 }
 
-fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
+/// The findings of integer `v` at `path`.
+pub(crate) fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
     if let Some(min) = c.min
         && v < min
     {
@@ -489,141 +468,6 @@ pub(crate) fn push_field(path: &mut String, name: &str) {
         path.push('.');
     }
     path.push_str(name);
-}
-
-fn check_obj(o: &Obj, m: &serde_json::Map<String, Value>, path: &mut String, ctx: &mut Ctx<'_>) {
-    let base = path.len();
-    let mut known = 0;
-    for field in &o.fields {
-        push_field(path, field.name);
-        match m.get(field.name) {
-            Some(v) => {
-                known += 1;
-                check(&field.node, v, path, ctx);
-            }
-            None if field.required => ctx.error(
-                path,
-                rule::REQUIRED,
-                format!("`{}` is required; add it", field.name),
-            ),
-            None => {}
-        }
-        path.truncate(base);
-    }
-    // Field names are distinct, so when every key matched one there is no
-    // unknown key to look for.
-    if known < m.len() {
-        for key in m.keys() {
-            if !o.fields.iter().any(|f| f.name == key) {
-                push_field(path, key);
-                ctx.pruned(path, key);
-                path.truncate(base);
-            }
-        }
-    }
-    if let Some(check) = o.check {
-        check(m, path, ctx);
-    }
-}
-
-fn check_list(l: &List, items: &[Value], path: &mut String, ctx: &mut Ctx<'_>) {
-    let n = items.len();
-    if let Some(min) = l.min_items
-        && n < min
-    {
-        let msg = if n == 0 {
-            format!("must not be empty; add at least {min} item{}", plural(min))
-        } else {
-            format!("has {n} items, fewer than the minimum of {min}; add more")
-        };
-        ctx.error(path, rule::MIN_ITEMS, msg);
-    }
-    if let Some(max) = l.max_items
-        && n > max
-    {
-        ctx.error(
-            path,
-            rule::MAX_ITEMS,
-            format!(
-                "has {n} item{}, more than the limit of {max}; remove {}",
-                plural(n),
-                n - max
-            ),
-        );
-    }
-    let base = path.len();
-    for (i, item) in items.iter().enumerate() {
-        push_index(path, i);
-        check(&l.item, item, path, ctx);
-        match l.kind {
-            ListKind::Atomic => {}
-            ListKind::Set => {
-                if let Some(first) = items[..i].iter().position(|x| x == item) {
-                    ctx.error(
-                        path,
-                        rule::DUPLICATE_ITEM,
-                        format!("repeats item [{first}]; list each value once"),
-                    );
-                }
-            }
-            ListKind::Map(keys) => {
-                // An absent key field counts as null, as in the API server.
-                let field = |v: &'_ Value, k: &str| v.get(k).unwrap_or(&Value::Null).clone();
-                let same_key = |x: &Value| {
-                    keys.iter().all(|k| {
-                        x.get(k).unwrap_or(&Value::Null) == item.get(k).unwrap_or(&Value::Null)
-                    })
-                };
-                if let Some(first) = items[..i].iter().position(same_key) {
-                    let key: Vec<Value> = keys.iter().map(|k| field(item, k)).collect();
-                    let shown: Vec<String> = keys
-                        .iter()
-                        .zip(&key)
-                        .map(|(k, v)| match v {
-                            Value::String(s) => format!("{k} {}", quote(s)),
-                            other => format!("{k} {other}"),
-                        })
-                        .collect();
-                    ctx.error(
-                        path,
-                        rule::DUPLICATE_KEY,
-                        format!(
-                            "{} repeats item [{first}]; each item needs its own {}",
-                            shown.join(", "),
-                            keys.join(" and ")
-                        ),
-                    );
-                }
-            }
-        }
-        path.truncate(base);
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn check_map(mp: &Map, m: &serde_json::Map<String, Value>, path: &mut String, ctx: &mut Ctx<'_>) {
-    if let Some(max) = mp.max_props
-        && m.len() > max
-    {
-        ctx.error(
-            path,
-            rule::MAX_PROPERTIES,
-            format!(
-                "has {} entries, more than the limit of {max}; remove {}",
-                m.len(),
-                m.len() - max
-            ),
-        );
-    }
-    let base = path.len();
-    for (k, v) in m {
-        push_field(path, k);
-        check(&mp.value, v, path, ctx);
-        path.truncate(base);
-    }
 }
 
 // ---------------------------------------------------------------------------
