@@ -1104,7 +1104,7 @@ impl Compiler<'_> {
             let mut bucket = Bucket::default();
             if !p.http.is_empty() {
                 p.http.sort_by_key(|p| p.key);
-                bucket.http = Some(Box::new(self.http_table(p.http)));
+                bucket.http = Some(self.http_table(p.http));
             }
             if !p.grpc.is_empty() {
                 p.grpc.sort_by_key(|p| p.key);

@@ -96,7 +96,7 @@ pub(crate) struct GrpcTable {
 /// The routes of one effective hostname on one listener.
 #[derive(Debug, Default)]
 pub(crate) struct Bucket {
-    pub(crate) http: Option<Box<HttpTable>>,
+    pub(crate) http: Option<HttpTable>,
     pub(crate) grpc: Option<Box<GrpcTable>>,
 }
 
@@ -217,7 +217,7 @@ impl Inner {
             {
                 return Some(e);
             }
-            self.lookup_http(bucket.http.as_deref()?, req)
+            self.lookup_http(bucket.http.as_ref()?, req)
         })
     }
 

@@ -324,20 +324,24 @@ enum Miss {
     BadPath,
 }
 
-/// The fast host check as a two-state automaton over bytes: state 0 is the
-/// start of a label, 1 inside a label, 2 reject. Labels are `a-z 0-9 - _`.
-static HOST_DFA: [[u8; 256]; 4] = {
-    let mut t = [[2u8; 256]; 4];
+/// [`HOST_CLASS`]: a byte that no normal host holds.
+const HOST_BAD: u8 = 2;
+/// [`HOST_CLASS`]: `.`.
+const HOST_DOT: u8 = 1;
+
+/// The class of each byte for the fast host check: label bytes
+/// `a-z 0-9 - _` are 0.
+static HOST_CLASS: [u8; 256] = {
+    let mut t = [HOST_BAD; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
         if c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_' {
-            t[0][b] = 1;
-            t[1][b] = 1;
+            t[b] = 0;
         }
         b += 1;
     }
-    t[1][b'.' as usize] = 0;
+    t[b'.' as usize] = HOST_DOT;
     t
 };
 
@@ -350,12 +354,16 @@ fn normal_host(raw: &str) -> Option<&str> {
     if bytes.len() > crate::host::MAX_HOST_LEN {
         return None;
     }
-    let mut state = 0u8;
+    // Every byte is checked on its own (a dot must not follow the start or
+    // a dot, nor end the host), so the checks run in parallel.
+    let mut bad = 0u8;
+    let mut prev = HOST_DOT;
     for &b in bytes {
-        // `& 3` lets the compiler drop the bounds check (states are 0..=2).
-        state = HOST_DFA[usize::from(state & 3)][usize::from(b)];
+        let class = HOST_CLASS[usize::from(b)];
+        bad |= (class & HOST_BAD) | (class & prev);
+        prev = class;
     }
-    (state == 1).then_some(raw)
+    (bad == 0 && prev == 0).then_some(raw)
 }
 
 /// Calls `f` with the normalised host, allocating only when the host has

@@ -132,53 +132,154 @@ impl Span {
     }
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// The start of a [`chain`] of words.
+const CHAIN_START: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// One step of FNV-1a: cheap enough to run over every byte of a request
-/// path or host once, and to extend a prefix's hash to a longer prefix.
+/// One step of the word hash used by the tables: the same multiply-rotate
+/// step as [`FastHasher`], a few cycles per 8 bytes of key.
 #[inline]
-fn fnv(hash: u64, byte: u8) -> u64 {
-    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+fn step(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(SEED)
+}
+
+/// Extends `hash` with `bytes`, 8 bytes at a time, and their length (so a
+/// chain of segments is a hash of the segment list: `a`, `b` and `ab`
+/// differ). Cheap enough to run over every segment of a request path and to
+/// extend a path's hash to a longer path.
+#[inline]
+fn chain(hash: u64, bytes: &[u8]) -> u64 {
+    let mut hash = hash;
+    let mut rest = bytes;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        hash = step(hash, u64::from_le_bytes(*word));
+        rest = tail;
+    }
+    step(hash, pad_word(rest) ^ ((bytes.len() as u64) << 56))
 }
 
 /// The slot a hash starts probing at in a table of `2^bits` slots
-/// (Fibonacci hashing spreads FNV's weak high bits).
+/// (Fibonacci hashing spreads the entropy of the high bits).
 #[inline]
 fn home(hash: u64, mask: usize) -> usize {
     (hash.wrapping_mul(SEED) >> 32) as usize & mask
 }
 
+/// The bytes of a slice of at most 8 bytes as a little-endian word padded
+/// with zeros, with two overlapping loads instead of a copy loop (so two
+/// slices of the same length give the same word only when equal).
+#[inline]
+fn pad_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    if n >= 4 {
+        let lo = bytes
+            .first_chunk::<4>()
+            .map_or(0, |c| u32::from_le_bytes(*c));
+        let hi = bytes
+            .last_chunk::<4>()
+            .map_or(0, |c| u32::from_le_bytes(*c));
+        // The overlapping bytes of `lo` and `hi` are the same bytes.
+        u64::from(lo) | (u64::from(hi) << (8 * (n.min(8) - 4)))
+    } else if n >= 2 {
+        let lo = bytes
+            .first_chunk::<2>()
+            .map_or(0, |c| u16::from_le_bytes(*c));
+        let hi = bytes
+            .last_chunk::<2>()
+            .map_or(0, |c| u16::from_le_bytes(*c));
+        u64::from(lo) | (u64::from(hi) << (8 * (n - 2)))
+    } else {
+        bytes.first().map_or(0, |&b| u64::from(b))
+    }
+}
+
+/// Keys up to this many bytes are kept in their slot, so that a probe
+/// reads one cache line; longer keys are in a text buffer.
+const INLINE_KEY: usize = 16;
+
+/// A key as two zero-padded words, as kept in a slot and as compared there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeyWords([u64; 2]);
+
+impl KeyWords {
+    /// The words of a key of at most [`INLINE_KEY`] bytes.
+    #[inline]
+    fn of(key: &[u8]) -> Self {
+        match key.split_at_checked(8) {
+            Some((first, rest)) => Self([pad_word(first), pad_word(rest)]),
+            None => Self([pad_word(key), 0]),
+        }
+    }
+
+    /// Stores `key`: inline when short, else appended to `text`, with its
+    /// offset in the first word.
+    fn store(key: &[u8], text: &mut Vec<u8>) -> Self {
+        if key.len() <= INLINE_KEY {
+            Self::of(key)
+        } else {
+            let start = text.len() as u64;
+            text.extend_from_slice(key);
+            Self([start, 0])
+        }
+    }
+
+    /// Whether these stored words hold `key` (whose length is the stored
+    /// length); `words` are the words of `key` when it is short.
+    #[inline]
+    fn matches(self, key: &[u8], words: Self, text: &[u8]) -> bool {
+        if key.len() <= INLINE_KEY {
+            self == words
+        } else {
+            let start = usize::try_from(self.0[0]).unwrap_or(usize::MAX);
+            text.get(start..start.saturating_add(key.len()))
+                .is_some_and(|t| same_bytes(t, key))
+        }
+    }
+}
+
+/// The words of a request key, for [`KeyWords::matches`].
+#[inline]
+fn probe_words(key: &[u8]) -> KeyWords {
+    if key.len() <= INLINE_KEY {
+        KeyWords::of(key)
+    } else {
+        KeyWords([0; 2])
+    }
+}
+
+/// One slot (32 bytes, aligned so that it never straddles cache lines).
 #[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
 struct StrSlot {
     hash: u64,
     /// [`NONE`] for an empty slot.
     value: u32,
-    start: u32,
     len: u32,
+    key: KeyWords,
 }
 
 const EMPTY_STR_SLOT: StrSlot = StrSlot {
     hash: 0,
     value: NONE,
-    start: 0,
     len: 0,
+    key: KeyWords([0; 2]),
 };
 
 /// A map from strings to `u32`, built once and read with request data:
-/// open addressing with linear probing, FNV-1a hashes kept in the slots,
-/// keys in one text buffer, and the key comparison inline (no `memcmp`
-/// call). A lookup costs one pass over the key and usually one probe.
+/// open addressing with linear probing, word hashes kept in the slots,
+/// short keys inline in their slot (longer ones in one text buffer), and
+/// the key comparison inline (no `memcmp` call). A lookup costs one pass
+/// over the key and usually one probe, one cache line.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StrMap {
     slots: Vec<StrSlot>,
     used: usize,
-    text: String,
+    text: Vec<u8>,
 }
 
 impl StrMap {
+    #[inline]
     fn hash(key: &[u8]) -> u64 {
-        key.iter().fold(FNV_OFFSET, |h, &b| fnv(h, b))
+        chain(CHAIN_START, key)
     }
 
     /// The value for `key`.
@@ -189,8 +290,8 @@ impl StrMap {
         }
         let key = key.as_bytes();
         let hash = Self::hash(key);
+        let words = probe_words(key);
         let mask = self.slots.len() - 1;
-        let text = self.text.as_bytes();
         let mut i = home(hash, mask);
         loop {
             let slot = self.slots.get(i)?;
@@ -198,9 +299,8 @@ impl StrMap {
                 return None;
             }
             if slot.hash == hash
-                && text
-                    .get(slot.start as usize..(slot.start + slot.len) as usize)
-                    .is_some_and(|t| same_bytes(t, key))
+                && slot.len as usize == key.len()
+                && slot.key.matches(key, words, &self.text)
             {
                 return Some(slot.value);
             }
@@ -233,10 +333,9 @@ impl StrMap {
         let slot = StrSlot {
             hash: Self::hash(key.as_bytes()),
             value,
-            start: u32::try_from(self.text.len()).unwrap_or(NONE),
-            len: u32::try_from(key.len()).unwrap_or(0),
+            len: u32::try_from(key.len()).unwrap_or(u32::MAX),
+            key: KeyWords::store(key.as_bytes(), &mut self.text),
         };
-        self.text.push_str(key);
         Self::place(&mut self.slots, slot);
         self.used += 1;
         value
@@ -415,74 +514,87 @@ pub(crate) struct Node {
     pub(crate) regex: Span,
 }
 
-/// One slot of the child table.
+/// One slot of the child table (32 bytes, aligned so that it never
+/// straddles cache lines).
 #[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
 struct Slot {
-    /// The FNV-1a hash of the root and the whole path down to the child.
-    hash: u64,
+    /// The low half of the chained hash of the root and the whole path
+    /// down to the child.
+    hash: u32,
     /// [`NONE`] for an empty slot.
     parent: u32,
     child: u32,
-    /// The child's segment, as a range of the segment text.
-    start: u32,
+    /// The child's segment: its length, and its bytes (inline when short).
     len: u32,
+    key: KeyWords,
 }
 
 const EMPTY_SLOT: Slot = Slot {
     hash: 0,
     parent: NONE,
     child: NONE,
-    start: 0,
     len: 0,
+    key: KeyWords([0; 2]),
 };
 
 /// The segment tries of every bucket, sharing one child table: an open
 /// addressing table keyed by `(parent node, segment)` and hashed by the
-/// FNV-1a hash of the path from the root, which a walk down the request
-/// path extends byte by byte, so the whole walk reads each byte of the path
-/// once and makes one probe per segment.
+/// chained hash of the segments from the root, which a walk down the
+/// request path extends segment by segment, so every probe address is
+/// known from the path alone and one probe per segment suffices.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Trie {
     pub(crate) nodes: Vec<Node>,
     slots: Vec<Slot>,
     used: usize,
-    text: String,
+    /// Segments too long to keep inline.
+    text: Vec<u8>,
+    /// Bytes of every segment, inline or not.
+    segment_bytes: usize,
 }
 
-/// The slot hash of a path (hashed without its leading `/`) under `root`.
+/// The slot hash of a path (hashed without its leading `/`) under `root`,
+/// folded to the 32 bits a trie slot keeps.
 #[inline]
-fn under(root: u32, hash: u64) -> u64 {
-    hash ^ u64::from(root).wrapping_mul(SEED)
+fn under(root: u32, hash: u64) -> u32 {
+    let hash = hash ^ u64::from(root).wrapping_mul(SEED);
+    (hash ^ (hash >> 32)) as u32
 }
 
 /// How many segments a [`PathKey`] records; deeper segments are hashed
 /// during the walk.
 const KEY_SEGMENTS: usize = 8;
 
-/// The fast path check as a two-state automaton over the bytes after the
-/// first `/`: state 0 follows a `/`, 1 is inside a segment, 2 rejects.
-/// Segments are letters, digits, `-`, `_`, `~`, and `.` anywhere but first
-/// (so no dot segments), and `//` is rejected: such a path is normal for
-/// every [`NormalizeOptions`](crate::path::NormalizeOptions).
-static PATH_DFA: [[u8; 256]; 4] = {
-    let mut t = [[2u8; 256]; 4];
+/// [`PATH_CLASS`]: a byte that makes the fast check give up.
+const BAD: u8 = 1;
+/// [`PATH_CLASS`]: `/`.
+const SLASH: u8 = 2;
+/// [`PATH_CLASS`]: `.`.
+const DOT: u8 = 4;
+
+/// The class of each byte for the fast path check: letters, digits, `-`,
+/// `_`, `~`, `.` and `/` pass; a segment must not start with `.` or `/` (no
+/// dot segments, no `//`). Such a path is normal for every
+/// [`NormalizeOptions`](crate::path::NormalizeOptions).
+static PATH_CLASS: [u8; 256] = {
+    let mut t = [BAD; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
         if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'~' {
-            t[0][b] = 1;
-            t[1][b] = 1;
+            t[b] = 0;
         }
         b += 1;
     }
-    t[1][b'.' as usize] = 1;
-    t[1][b'/' as usize] = 0;
+    t[b'.' as usize] = DOT;
+    t[b'/' as usize] = SLASH;
     t
 };
 
-/// A normalised request path split into segments, with the FNV-1a hash of
-/// each prefix, computed in one pass and shared by every bucket the request
-/// visits.
+/// A normalised request path split into segments, with the chained hash
+/// of each prefix, computed in one pass and shared by every bucket the
+/// request visits.
 #[derive(Debug, Clone)]
 pub(crate) struct PathKey<'a> {
     /// The normalised path.
@@ -492,7 +604,7 @@ pub(crate) struct PathKey<'a> {
     all: bool,
     /// Where each recorded segment ends in `path`.
     ends: [u32; KEY_SEGMENTS],
-    /// The hash of the path (without its leading `/`) up to that end.
+    /// The hash of the segments up to that end.
     hashes: [u64; KEY_SEGMENTS],
 }
 
@@ -524,45 +636,57 @@ impl<'a> PathKey<'a> {
     pub(crate) fn new(path: &'a str) -> Self {
         let mut key = Self::empty(path);
         let rest = path.as_bytes().get(1..).unwrap_or_default();
-        let mut hash = FNV_OFFSET;
+        let mut hash = CHAIN_START;
+        let mut start = 0;
         for (i, &b) in rest.iter().enumerate() {
             if b == b'/' {
+                hash = chain(hash, rest.get(start..i).unwrap_or_default());
                 key.record(i + 1, hash);
+                start = i + 1;
             }
-            hash = fnv(hash, b);
         }
         if !rest.is_empty() {
+            hash = chain(hash, rest.get(start..).unwrap_or_default());
             key.record(path.len(), hash);
         }
         key
     }
 
-    /// Fills the key of `raw` when normalisation would leave it unchanged,
-    /// found by a conservative check run in the same pass as the hashing;
+    /// Fills `key` when normalisation would leave `raw` unchanged, found by
+    /// a conservative check run in the same pass that finds the segments;
     /// returns `false` when `raw` needs normalising first. Filled in place,
-    /// as the key is too big to return cheaply.
+    /// as the key is too big to return cheaply (only the recorded segments
+    /// are written; the rest of its arrays is never read).
     #[inline]
     pub(crate) fn normal_into(raw: &'a str, key: &mut Self) -> bool {
-        let bytes = raw.as_bytes();
-        if bytes.first() != Some(&b'/') {
+        let Some((&b'/', rest)) = raw.as_bytes().split_first() else {
             return false;
-        }
-        *key = Self::empty(raw);
-        let rest = &bytes[1..];
-        let mut state = 0u8;
-        let mut hash = FNV_OFFSET;
+        };
+        key.path = raw;
+        key.count = 0;
+        key.all = true;
+        // The checks of all bytes are independent (no automaton state to
+        // carry from byte to byte), so they run in parallel.
+        let mut bad = 0u8;
+        let mut prev = SLASH;
+        let mut start = 0;
+        let mut hash = CHAIN_START;
         for (i, &b) in rest.iter().enumerate() {
-            // `& 3` lets the compiler drop the bounds check (states are 0..=2).
-            state = PATH_DFA[usize::from(state & 3)][usize::from(b)];
-            if b == b'/' {
+            let class = PATH_CLASS[usize::from(b)];
+            let slash_or_dot = (class & SLASH) | ((class & DOT) >> 1);
+            bad |= (class & BAD) | (prev & SLASH & slash_or_dot);
+            prev = class;
+            if class & SLASH != 0 {
+                hash = chain(hash, rest.get(start..i).unwrap_or_default());
                 key.record(i + 1, hash);
+                start = i + 1;
             }
-            hash = fnv(hash, b);
         }
-        if state == 2 {
+        if bad != 0 {
             return false;
         }
         if !rest.is_empty() {
+            hash = chain(hash, rest.get(start..).unwrap_or_default());
             key.record(raw.len(), hash);
         }
         true
@@ -596,13 +720,13 @@ impl Trie {
 
     /// The child of `parent` for `segment`, whose path hash is `hash`.
     #[inline]
-    fn child(&self, parent: u32, hash: u64, segment: &[u8]) -> Option<u32> {
+    fn child(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<u32> {
         if self.used == 0 {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let text = self.text.as_bytes();
-        let mut i = home(hash, mask);
+        let words = probe_words(segment);
+        let mut i = home(u64::from(hash), mask);
         loop {
             let slot = self.slots.get(i)?;
             if slot.parent == NONE {
@@ -610,9 +734,8 @@ impl Trie {
             }
             if slot.hash == hash
                 && slot.parent == parent
-                && text
-                    .get(slot.start as usize..(slot.start + slot.len) as usize)
-                    .is_some_and(|t| same_bytes(t, segment))
+                && slot.len as usize == segment.len()
+                && slot.key.matches(segment, words, &self.text)
             {
                 return Some(slot.child);
             }
@@ -622,14 +745,14 @@ impl Trie {
 
     fn place(slots: &mut [Slot], slot: Slot) {
         let mask = slots.len() - 1;
-        let mut i = home(slot.hash, mask);
+        let mut i = home(u64::from(slot.hash), mask);
         while slots[i].parent != NONE {
             i = (i + 1) & mask;
         }
         slots[i] = slot;
     }
 
-    fn add_child(&mut self, parent: u32, hash: u64, segment: &str) -> u32 {
+    fn add_child(&mut self, parent: u32, hash: u32, segment: &str) -> u32 {
         if (self.used + 1) * 2 > self.slots.len() {
             let size = (self.slots.len() * 2).max(16);
             let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
@@ -642,10 +765,10 @@ impl Trie {
             hash,
             parent,
             child,
-            start: u32::try_from(self.text.len()).unwrap_or(NONE),
-            len: u32::try_from(segment.len()).unwrap_or(0),
+            len: u32::try_from(segment.len()).unwrap_or(u32::MAX),
+            key: KeyWords::store(segment.as_bytes(), &mut self.text),
         };
-        self.text.push_str(segment);
+        self.segment_bytes += segment.len();
         Self::place(&mut self.slots, slot);
         self.used += 1;
         child
@@ -654,12 +777,9 @@ impl Trie {
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
         let mut node = root;
-        let mut hash = FNV_OFFSET;
-        for (i, segment) in segments.enumerate() {
-            if i > 0 {
-                hash = fnv(hash, b'/');
-            }
-            hash = segment.bytes().fold(hash, fnv);
+        let mut hash = CHAIN_START;
+        for segment in segments {
+            hash = chain(hash, segment.as_bytes());
             let slot_hash = under(root, hash);
             node = match self.child(node, slot_hash, segment.as_bytes()) {
                 Some(child) => child,
@@ -694,7 +814,7 @@ impl Trie {
         // Deeper than the key records: hash on from the last prefix.
         let mut hash = key.hashes[KEY_SEGMENTS - 1];
         for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
-            hash = segment.iter().fold(fnv(hash, b'/'), |h, &b| fnv(h, b));
+            hash = chain(hash, segment);
             match self.child(node, under(root, hash), segment) {
                 Some(child) => node = child,
                 None => return (node, false),
@@ -709,9 +829,9 @@ impl Trie {
         self.nodes.get(id as usize)
     }
 
-    /// Bytes of segment text stored.
+    /// Bytes of segment text stored (inline or not).
     pub(crate) fn text_len(&self) -> usize {
-        self.text.len()
+        self.segment_bytes
     }
 
     /// Trims spare capacity after building.
