@@ -566,31 +566,49 @@ fn under(root: u32, hash: u64) -> u32 {
 /// during the walk.
 const KEY_SEGMENTS: usize = 8;
 
-/// [`PATH_CLASS`]: a byte that makes the fast check give up.
-const BAD: u8 = 1;
-/// [`PATH_CLASS`]: `/`.
-const SLASH: u8 = 2;
-/// [`PATH_CLASS`]: `.`.
-const DOT: u8 = 4;
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
 
-/// The class of each byte for the fast path check: letters, digits, `-`,
-/// `_`, `~`, `.` and `/` pass; a segment must not start with `.` or `/` (no
-/// dot segments, no `//`). Such a path is normal for every
-/// [`NormalizeOptions`](crate::path::NormalizeOptions).
-static PATH_CLASS: [u8; 256] = {
-    let mut t = [BAD; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'~' {
-            t[b] = 0;
-        }
-        b += 1;
-    }
-    t[b'.' as usize] = DOT;
-    t[b'/' as usize] = SLASH;
-    t
-};
+/// The high bit of every byte of `w` (all ASCII) that lies in `lo..=hi`:
+/// adding `0x80 - lo` sets a byte's high bit when it is at least `lo`,
+/// adding `0x7f - hi` when it is above `hi`, and neither carries into the
+/// next byte.
+#[inline]
+const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = w.wrapping_add(ONES * (0x80 - lo as u64));
+    let above = w.wrapping_add(ONES * (0x7f - hi as u64));
+    at_least & !above & HIGH
+}
+
+/// What the fast path check finds in one word of a path: the bytes (high
+/// bits) that are `/`, and whether any byte fails.
+#[inline]
+fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
+    let ascii = w & HIGH == 0;
+    // `- . /` and digits, upper case, `_`, lower case, `~`.
+    let allowed = in_range(w, b'-', b'9')
+        | in_range(w, b'A', b'Z')
+        | in_range(w, b'_', b'_')
+        | in_range(w, b'a', b'z')
+        | in_range(w, b'~', b'~');
+    let slash = in_range(w, b'/', b'/');
+    let dot = in_range(w, b'.', b'.');
+    // A segment must not start with `.` or `/` (no dot segments, no `//`).
+    let starts = (slash << 8) | follows_slash;
+    let bad = !ascii || allowed != HIGH || starts & (slash | dot) != 0;
+    (slash, bad)
+}
+
+/// `bytes` (at most 8) as a word, the missing bytes filled with `a` (a
+/// byte the path check accepts and that is not a separator).
+#[inline]
+fn padded_path_word(bytes: &[u8]) -> u64 {
+    let fill = match bytes.len() {
+        n @ 0..8 => (u64::MAX << (8 * n)) & (ONES * u64::from(b'a')),
+        _ => 0,
+    };
+    pad_word(bytes) | fill
+}
 
 /// A normalised request path split into segments, with the chained hash
 /// of each prefix, computed in one pass and shared by every bucket the
@@ -665,25 +683,31 @@ impl<'a> PathKey<'a> {
         key.path = raw;
         key.count = 0;
         key.all = true;
-        // The checks of all bytes are independent (no automaton state to
-        // carry from byte to byte), so they run in parallel.
-        let mut bad = 0u8;
-        let mut prev = SLASH;
-        let mut start = 0;
+        // Eight bytes at a time: check them and find the separators.
         let mut hash = CHAIN_START;
-        for (i, &b) in rest.iter().enumerate() {
-            let class = PATH_CLASS[usize::from(b)];
-            let slash_or_dot = (class & SLASH) | ((class & DOT) >> 1);
-            bad |= (class & BAD) | (prev & SLASH & slash_or_dot);
-            prev = class;
-            if class & SLASH != 0 {
+        let mut start = 0;
+        // The start of `rest` follows the leading `/`.
+        let mut follows_slash = 0x80;
+        let mut offset = 0;
+        while offset < rest.len() {
+            let chunk = rest.get(offset..).unwrap_or_default();
+            let w = match chunk.first_chunk::<8>() {
+                Some(c) => u64::from_le_bytes(*c),
+                None => padded_path_word(chunk),
+            };
+            let (mut slashes, bad) = scan_path_word(w, follows_slash);
+            if bad {
+                return false;
+            }
+            follows_slash = slashes >> 56;
+            while slashes != 0 {
+                let i = offset + (slashes.trailing_zeros() / 8) as usize;
                 hash = chain(hash, rest.get(start..i).unwrap_or_default());
                 key.record(i + 1, hash);
                 start = i + 1;
+                slashes &= slashes - 1;
             }
-        }
-        if bad != 0 {
-            return false;
+            offset += 8;
         }
         if !rest.is_empty() {
             hash = chain(hash, rest.get(start..).unwrap_or_default());
@@ -940,6 +964,61 @@ mod tests {
                     (plain.count, plain.ends, plain.hashes)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_word_scan_agrees_with_a_byte_scan() {
+        // The byte-at-a-time rule the word scan implements.
+        let by_bytes = |raw: &str| {
+            let rest = raw.as_bytes().get(1..).unwrap_or_default();
+            raw.starts_with('/')
+                && rest.iter().all(|&b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~' | b'.' | b'/')
+                })
+                && !raw.contains("//")
+                && !raw.contains("/.")
+        };
+        let alphabet = [
+            "a", "Z", "0", "9", "/", ".", "-", "_", "~", "%", " ", "é", "?", "`", "{", "@", ":",
+            "\u{7f}",
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 20) as usize;
+            let mut raw = String::from("/");
+            let mut s = seed;
+            for _ in 0..len {
+                raw.push_str(alphabet[(s % alphabet.len() as u64) as usize]);
+                s /= alphabet.len() as u64;
+                if s == 0 {
+                    s = seed.rotate_left(17) | 1;
+                }
+            }
+            let mut key = PathKey::empty("/");
+            assert_eq!(
+                PathKey::normal_into(&raw, &mut key),
+                by_bytes(&raw),
+                "{raw:?}"
+            );
+        }
+        for raw in [
+            "/",
+            "/abcdefg/",
+            "/abcdefg/.",
+            "/abcdefgh/.x",
+            "/abcdefg//",
+            "/a~z/A-Z_09",
+        ] {
+            let mut key = PathKey::empty("/");
+            assert_eq!(
+                PathKey::normal_into(raw, &mut key),
+                by_bytes(raw),
+                "{raw:?}"
+            );
         }
     }
 
