@@ -414,6 +414,8 @@ impl Compiler<'_> {
                     for (mi, m) in matches.iter().enumerate() {
                         let entry = |predicates: u32, aux: u32| Entry {
                             rule: rule_id,
+                            route: to_u32(pos),
+                            index: to_u32(ri),
                             matched: to_u32(mi),
                             predicates,
                             rank: 0,

@@ -61,6 +61,10 @@ pub(crate) struct Rule {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Entry {
     pub(crate) rule: u32,
+    /// The rule's route position and index in the route, copied from the
+    /// [`Rule`] so that a match is built without reading the rule.
+    pub(crate) route: u32,
+    pub(crate) index: u32,
     pub(crate) matched: u32,
     /// Index into the predicates, or [`NONE`].
     pub(crate) predicates: u32,

@@ -566,15 +566,15 @@ fn under(root: u32, hash: u64) -> u32 {
 /// during the walk.
 const KEY_SEGMENTS: usize = 8;
 
-const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+pub(crate) const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+pub(crate) const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// The high bit of every byte of `w` (all ASCII) that lies in `lo..=hi`:
 /// adding `0x80 - lo` sets a byte's high bit when it is at least `lo`,
 /// adding `0x7f - hi` when it is above `hi`, and neither carries into the
 /// next byte.
 #[inline]
-const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+pub(crate) const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
     let at_least = w.wrapping_add(ONES * (0x80 - lo as u64));
     let above = w.wrapping_add(ONES * (0x7f - hi as u64));
     at_least & !above & HIGH
@@ -600,9 +600,9 @@ fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
 }
 
 /// `bytes` (at most 8) as a word, the missing bytes filled with `a` (a
-/// byte the path check accepts and that is not a separator).
+/// byte the path and host checks accept and that is not a separator).
 #[inline]
-fn padded_path_word(bytes: &[u8]) -> u64 {
+pub(crate) fn padded_path_word(bytes: &[u8]) -> u64 {
     let fill = match bytes.len() {
         n @ 0..8 => (u64::MAX << (8 * n)) & (ONES * u64::from(b'a')),
         _ => 0,
