@@ -743,7 +743,7 @@ impl Trie {
     }
 
     /// The child of `parent` for `segment`, whose path hash is `hash`.
-    #[inline]
+    #[inline(always)]
     fn child(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<u32> {
         if self.used == 0 {
             return None;
