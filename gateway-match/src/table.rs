@@ -514,6 +514,11 @@ pub(crate) struct Node {
     pub(crate) regex: Span,
 }
 
+/// [`Slot::len`]: the bits of the segment length.
+const SEGMENT_LEN: u32 = u32::MAX >> 1;
+/// [`Slot::len`]: the child has children.
+const HAS_CHILDREN: u32 = !SEGMENT_LEN;
+
 /// One slot of the child table (32 bytes, aligned so that it never
 /// straddles cache lines).
 #[derive(Debug, Clone, Copy)]
@@ -525,7 +530,8 @@ struct Slot {
     /// [`NONE`] for an empty slot.
     parent: u32,
     child: u32,
-    /// The child's segment: its length, and its bytes (inline when short).
+    /// The child's segment length ([`SEGMENT_LEN`] bits), and whether the
+    /// child has children ([`HAS_CHILDREN`]).
     len: u32,
     key: KeyWords,
 }
@@ -742,9 +748,10 @@ impl Trie {
         id
     }
 
-    /// The child of `parent` for `segment`, whose path hash is `hash`.
+    /// The slot of the child of `parent` for `segment`, whose path hash is
+    /// `hash`.
     #[inline(always)]
-    fn child(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<u32> {
+    fn child_slot(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<usize> {
         if self.used == 0 {
             return None;
         }
@@ -758,13 +765,21 @@ impl Trie {
             }
             if slot.hash == hash
                 && slot.parent == parent
-                && slot.len as usize == segment.len()
+                && (slot.len & SEGMENT_LEN) as usize == segment.len()
                 && slot.key.matches(segment, words, &self.text)
             {
-                return Some(slot.child);
+                return Some(i);
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// The child of `parent` for `segment`, whose path hash is `hash`, and
+    /// whether that child has children of its own.
+    #[inline(always)]
+    fn child(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<(u32, bool)> {
+        let slot = self.slots.get(self.child_slot(parent, hash, segment)?)?;
+        Some((slot.child, slot.len & HAS_CHILDREN != 0))
     }
 
     fn place(slots: &mut [Slot], slot: Slot) {
@@ -789,7 +804,7 @@ impl Trie {
             hash,
             parent,
             child,
-            len: u32::try_from(segment.len()).unwrap_or(u32::MAX),
+            len: u32::try_from(segment.len()).map_or(SEGMENT_LEN, |n| n.min(SEGMENT_LEN)),
             key: KeyWords::store(segment.as_bytes(), &mut self.text),
         };
         self.segment_bytes += segment.len();
@@ -801,14 +816,24 @@ impl Trie {
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
         let mut node = root;
+        // The slot whose child is `node` (none for the root).
+        let mut from = None;
         let mut hash = CHAIN_START;
         for segment in segments {
             hash = chain(hash, segment.as_bytes());
             let slot_hash = under(root, hash);
-            node = match self.child(node, slot_hash, segment.as_bytes()) {
-                Some(child) => child,
-                None => self.add_child(node, slot_hash, segment),
-            };
+            if let Some(i) = self.child_slot(node, slot_hash, segment.as_bytes()) {
+                node = self.slots[i].child;
+                from = Some(i);
+                continue;
+            }
+            // Marked before the table may grow (which moves slots).
+            if let Some(slot) = from.and_then(|i| self.slots.get_mut(i)) {
+                slot.len |= HAS_CHILDREN;
+            }
+            let parent = node;
+            node = self.add_child(parent, slot_hash, segment);
+            from = self.child_slot(parent, slot_hash, segment.as_bytes());
         }
         node
     }
@@ -827,7 +852,10 @@ impl Trie {
                 .get(start..end)
                 .and_then(|segment| self.child(node, under(root, hash), segment))
             {
-                Some(child) => node = child,
+                // A node without children ends the walk: probing for the
+                // next segment would only miss (and cost a cache miss).
+                Some((child, false)) => return (child, end == bytes.len()),
+                Some((child, true)) => node = child,
                 None => return (node, false),
             }
             start = end + 1;
@@ -840,7 +868,7 @@ impl Trie {
         for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
             hash = chain(hash, segment);
             match self.child(node, under(root, hash), segment) {
-                Some(child) => node = child,
+                Some((child, _)) => node = child,
                 None => return (node, false),
             }
         }
@@ -921,8 +949,28 @@ mod tests {
         assert_eq!(walk(root, "/a/"), (slash, true));
         assert_eq!(walk(root, "/"), (root, true));
         assert_eq!(walk(root, "/x/a/b"), (root, false));
+        // `/a/` has no children: the walk stops there.
+        assert_eq!(walk(root, "/a//x"), (slash, false));
         let other = trie.add_root();
         assert_eq!(trie.deepest(other, &PathKey::new("/a/b")), (other, false));
+    }
+
+    #[test]
+    fn the_walk_stops_at_a_node_without_children() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let a = trie.insert(root, ["a"].into_iter());
+        assert_eq!(trie.deepest(root, &PathKey::new("/a/b")), (a, false));
+        // `/a` gains a child after it was created as a leaf.
+        let abc = trie.insert(root, ["a", "b", "c"].into_iter());
+        let ab = trie.insert(root, ["a", "b"].into_iter());
+        let walk = |path: &str| trie.deepest(root, &PathKey::new(path));
+        assert_eq!(walk("/a"), (a, true));
+        assert_eq!(walk("/a/b"), (ab, true));
+        assert_eq!(walk("/a/b/"), (ab, false));
+        assert_eq!(walk("/a/b/c"), (abc, true));
+        assert_eq!(walk("/a/b/c/d"), (abc, false));
+        assert_eq!(walk("/a/b/c/"), (abc, false));
     }
 
     #[test]
