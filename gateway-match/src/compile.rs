@@ -1102,6 +1102,26 @@ impl Compiler<'_> {
     /// Sorts each bucket's matches by precedence and lays them out.
     fn finish_buckets(&mut self) {
         let pending = std::mem::take(&mut self.pending);
+        // Size the trie's child table once, for at most one edge per path
+        // segment, instead of growing it (and moving every slot) as paths
+        // are inserted.
+        let edges: usize = pending
+            .iter()
+            .flat_map(|p| &p.http)
+            .map(|p| match &p.place {
+                HttpPlace::Exact(path) | HttpPlace::Prefix(path) => {
+                    path.bytes().filter(|&b| b == b'/').count()
+                }
+                HttpPlace::Regex(id) => self
+                    .inner
+                    .patterns
+                    .get(*id as usize)
+                    .map_or(0, |p| p.literal().bytes().filter(|&b| b == b'/').count()),
+            })
+            .sum();
+        self.inner.trie.reserve(edges);
+        let entries: usize = pending.iter().map(|p| p.http.len() + p.grpc.len()).sum();
+        self.inner.entries.reserve(entries);
         for mut p in pending {
             let mut bucket = Bucket::default();
             if !p.http.is_empty() {

@@ -813,6 +813,23 @@ impl Trie {
         child
     }
 
+    /// Makes room for `edges` more children without growing the child
+    /// table.
+    pub(crate) fn reserve(&mut self, edges: usize) {
+        self.nodes.reserve(edges);
+        let size = (self.used + edges)
+            .saturating_mul(2)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            .max(16);
+        if size > self.slots.len() {
+            let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
+            for slot in old.into_iter().filter(|s| s.parent != NONE) {
+                Self::place(&mut self.slots, slot);
+            }
+        }
+    }
+
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
         let mut node = root;
