@@ -500,8 +500,10 @@ impl<T> HostIndex<T> {
 /// Id of the "no node" / "no predicate" sentinel.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// One node of the path segment trie: a path such as `/a/b`.
+/// One node of the path segment trie: a path such as `/a/b` (32 bytes,
+/// aligned so that reading one never touches two cache lines).
 #[derive(Debug, Clone)]
+#[repr(align(32))]
 pub(crate) struct Node {
     /// The parent node, [`NONE`] for a root.
     pub(crate) parent: u32,
