@@ -1102,9 +1102,10 @@ impl Compiler<'_> {
     /// Sorts each bucket's matches by precedence and lays them out.
     fn finish_buckets(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        // Size the trie's child table once, for at most one edge per path
-        // segment, instead of growing it (and moving every slot) as paths
-        // are inserted.
+        // Size the trie's child table for most of its edges up front (one
+        // per path segment, less a quarter for shared prefixes, so that the
+        // estimate rarely makes the table twice too big), instead of growing
+        // it (and moving every slot) many times as paths are inserted.
         let edges: usize = pending
             .iter()
             .flat_map(|p| &p.http)
@@ -1116,10 +1117,17 @@ impl Compiler<'_> {
                     .inner
                     .patterns
                     .get(*id as usize)
-                    .map_or(0, |p| p.literal().bytes().filter(|&b| b == b'/').count()),
+                    // The complete segments of the literal prefix.
+                    .map_or(0, |p| {
+                        p.literal()
+                            .bytes()
+                            .filter(|&b| b == b'/')
+                            .count()
+                            .saturating_sub(1)
+                    }),
             })
             .sum();
-        self.inner.trie.reserve(edges);
+        self.inner.trie.reserve(edges / 4 * 3);
         let entries: usize = pending.iter().map(|p| p.http.len() + p.grpc.len()).sum();
         self.inner.entries.reserve(entries);
         for mut p in pending {
