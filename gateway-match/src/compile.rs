@@ -414,6 +414,8 @@ impl Compiler<'_> {
                     for (mi, m) in matches.iter().enumerate() {
                         let entry = |predicates: u32, aux: u32| Entry {
                             rule: rule_id,
+                            route: to_u32(pos),
+                            index: to_u32(ri),
                             matched: to_u32(mi),
                             predicates,
                             rank: 0,
@@ -1100,11 +1102,39 @@ impl Compiler<'_> {
     /// Sorts each bucket's matches by precedence and lays them out.
     fn finish_buckets(&mut self) {
         let pending = std::mem::take(&mut self.pending);
+        // Size the trie's child table for most of its edges up front (one
+        // per path segment, less a quarter for shared prefixes, so that the
+        // estimate rarely makes the table twice too big), instead of growing
+        // it (and moving every slot) many times as paths are inserted.
+        let edges: usize = pending
+            .iter()
+            .flat_map(|p| &p.http)
+            .map(|p| match &p.place {
+                HttpPlace::Exact(path) | HttpPlace::Prefix(path) => {
+                    path.bytes().filter(|&b| b == b'/').count()
+                }
+                HttpPlace::Regex(id) => self
+                    .inner
+                    .patterns
+                    .get(*id as usize)
+                    // The complete segments of the literal prefix.
+                    .map_or(0, |p| {
+                        p.literal()
+                            .bytes()
+                            .filter(|&b| b == b'/')
+                            .count()
+                            .saturating_sub(1)
+                    }),
+            })
+            .sum();
+        self.inner.trie.reserve(edges / 4 * 3);
+        let entries: usize = pending.iter().map(|p| p.http.len() + p.grpc.len()).sum();
+        self.inner.entries.reserve(entries);
         for mut p in pending {
             let mut bucket = Bucket::default();
             if !p.http.is_empty() {
                 p.http.sort_by_key(|p| p.key);
-                bucket.http = Some(Box::new(self.http_table(p.http)));
+                bucket.http = Some(self.http_table(p.http));
             }
             if !p.grpc.is_empty() {
                 p.grpc.sort_by_key(|p| p.key);

@@ -79,7 +79,7 @@ impl<'a> Input<'a> {
     /// A plain HTTP request on port 80. A `?` in `path` starts the query.
     #[must_use]
     pub fn new(method: &'a Method, host: &'a str, path: &'a str, headers: &'a HeaderMap) -> Self {
-        let (path, query) = match path.bytes().position(|b| b == b'?') {
+        let (path, query) = match find_byte(path.as_bytes(), b'?') {
             Some(i) => (&path[..i], path.get(i + 1..)),
             None => (path, None),
         };
@@ -207,6 +207,30 @@ fn is_grpc_content_type(value: &[u8]) -> bool {
         && matches!(value.get(GRPC.len()), None | Some(b'+' | b';'))
 }
 
+/// The index of the first `needle` in `bytes`, 8 bytes at a time.
+#[inline]
+fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    let pattern = ONES * u64::from(needle);
+    // The lowest byte of `w` that is zero, if any: a borrow only runs up
+    // from a zero byte, so the lowest flagged byte is exact.
+    let zero = |w: u64| {
+        let flags = w.wrapping_sub(ONES) & !w & HIGH;
+        (flags != 0).then(|| (flags.trailing_zeros() / 8) as usize)
+    };
+    let mut offset = 0;
+    let mut rest = bytes;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        if let Some(i) = zero(u64::from_le_bytes(*word) ^ pattern) {
+            return Some(offset + i);
+        }
+        offset += 8;
+        rest = tail;
+    }
+    rest.iter().position(|&b| b == needle).map(|i| offset + i)
+}
+
 /// The port written in a `host[:port]` authority, if any.
 fn explicit_port(authority: &str) -> Option<u16> {
     let after = match authority.rfind(']') {
@@ -227,6 +251,24 @@ mod tests {
         assert!(is_grpc_content_type(b"Application/GRPC;charset=utf-8"));
         assert!(!is_grpc_content_type(b"application/grpc-web"));
         assert!(!is_grpc_content_type(b"application/json"));
+    }
+
+    #[test]
+    fn the_query_starts_at_the_first_question_mark() {
+        let text = "/abcdefghijklmnopq?r?s";
+        for end in 0..=text.len() {
+            let t = &text.as_bytes()[..end];
+            assert_eq!(
+                find_byte(t, b'?'),
+                t.iter().position(|&b| b == b'?'),
+                "{end}"
+            );
+        }
+        assert_eq!(find_byte(b"\x80\xff?", b'?'), Some(2));
+        assert_eq!(
+            find_byte(b"\x01\x00\x00\x00\x00\x00\x00\x3f", b'?'),
+            Some(7)
+        );
     }
 
     #[test]

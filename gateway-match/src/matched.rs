@@ -8,7 +8,7 @@ use gateway_types::routing::{
     AttachedRoute, ListenerRouting, ResolvedBackend, RouteObject, RuleRouting,
 };
 
-use crate::compiled::{Inner, Rule};
+use crate::compiled::{Entry, Inner, Rule};
 use crate::filter::{FilterList, Op};
 
 /// The rule that won for an HTTP or gRPC request: the listener, the route,
@@ -168,14 +168,22 @@ fn choose(backends: &[ResolvedBackend], random: u32) -> BackendChoice<'_> {
 }
 
 impl<'r> Match<'r> {
-    pub(crate) fn new(inner: &'r Inner, rule: &'r Rule, match_index: u32) -> Option<Self> {
-        let listener = inner.listeners.get(rule.listener as usize)?;
-        let route = listener.routes.get(rule.route as usize)?;
+    /// The match of `entry`, found on listener `listener` (the rule's).
+    /// Reads the listener and the entry but not the rule, which the caller
+    /// may not have touched yet.
+    pub(crate) fn new(inner: &'r Inner, listener: u32, entry: &Entry) -> Option<Self> {
+        let rule = inner.rules.get(entry.rule as usize)?;
+        debug_assert_eq!(
+            (rule.listener, rule.route, rule.index),
+            (listener, entry.route, entry.index)
+        );
+        let listener = inner.listeners.get(listener as usize)?;
+        let route = listener.routes.get(entry.route as usize)?;
         Some(Self {
             listener,
             route,
-            rule_index: rule.index as usize,
-            match_index: match_index as usize,
+            rule_index: entry.index as usize,
+            match_index: entry.matched as usize,
             inner,
             rule,
         })

@@ -131,6 +131,9 @@ impl Pattern {
 /// Parses `source` on its own, then compiles the NFA of `^(?:source)$` with
 /// `size_limit`, as `regex` does.
 fn check(source: &str, haystack: Haystack, size_limit: usize) -> Result<(), BuildErrorKind> {
+    if surely_valid(source) && surely_small(source, size_limit) {
+        return Ok(());
+    }
     let mut parser = regex_syntax::ParserBuilder::new()
         .utf8(haystack == Haystack::Text)
         .build();
@@ -154,6 +157,81 @@ fn check(source: &str, haystack: Haystack, size_limit: usize) -> Result<(), Buil
             Some(limit) => Err(BuildErrorKind::RegexTooBig { limit }),
             None => Err(BuildErrorKind::InvalidRegex(one_line(&e.to_string()))),
         },
+    }
+}
+
+/// Whether `source` is in a small subset of the regex syntax that always
+/// parses, so the full parse (tens of thousands of instructions, most of a
+/// build with many patterns) can be skipped: ASCII literals other than
+/// metacharacters, `.`, bracket classes of ASCII letters, digits, `_`, `.`,
+/// `/` and increasing ranges of letters or digits (optionally negated with
+/// `^`), each atom optionally followed by one `?`, `*` or `+`. Anything
+/// else answers `false` and goes through the parser.
+fn surely_valid(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    // Whether the last item is an atom a quantifier may follow.
+    let mut atom = false;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'?' | b'*' | b'+' => {
+                if !atom {
+                    return false;
+                }
+                atom = false;
+                i += 1;
+            }
+            b'[' => match class_end(bytes, i + 1) {
+                Some(end) => {
+                    atom = true;
+                    i = end;
+                }
+                None => return false,
+            },
+            b'.' => {
+                atom = true;
+                i += 1;
+            }
+            b'\\' | b'(' | b')' | b'|' | b']' | b'{' | b'}' | b'^' | b'$' | b'#' => return false,
+            b if b.is_ascii_graphic() => {
+                atom = true;
+                i += 1;
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Where a bracket class whose items start at `start` ends (the index after
+/// its `]`), when it is in the subset of [`surely_valid`].
+fn class_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let item = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/');
+    let mut i = start;
+    if bytes.get(i) == Some(&b'^') {
+        i += 1;
+    }
+    let first = i;
+    loop {
+        let b = *bytes.get(i)?;
+        if b == b']' {
+            return (i > first).then_some(i + 1);
+        }
+        if !item(b) {
+            return None;
+        }
+        if bytes.get(i + 1) == Some(&b'-') {
+            let end = *bytes.get(i + 2)?;
+            let same_kind = (b.is_ascii_digit() && end.is_ascii_digit())
+                || (b.is_ascii_lowercase() && end.is_ascii_lowercase())
+                || (b.is_ascii_uppercase() && end.is_ascii_uppercase());
+            if !same_kind || end < b {
+                return None;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
     }
 }
 
@@ -286,6 +364,54 @@ mod tests {
         }
         for p in ["a{3}", r"\w+", r"\pL", r"\D"] {
             assert!(!surely_small(p, 1 << 30), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_syntax_shortcut_only_takes_valid_patterns() {
+        for p in [
+            "/svc1/items/[0-9]+",
+            "/a/[^/]+/b",
+            "v[12]",
+            "/x.*",
+            "[a-zA-Z_]+",
+            "",
+        ] {
+            assert!(surely_valid(p), "{p}");
+        }
+        for p in [
+            "a**",
+            "*a",
+            "[z-a]",
+            "[]",
+            "[^]",
+            "[a",
+            "a]",
+            "(a)",
+            r"\d",
+            "a{2}",
+            "[a-]",
+            "[0-z]",
+            "a|b",
+            "[[:alpha:]]",
+            "a\nb",
+            "é",
+        ] {
+            assert!(!surely_valid(p), "{p}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_syntax_shortcut_agrees_with_the_parser(
+            p in "[ab09/._^\\-\\[\\]?*+()|{}$#Z:~ ]{0,12}"
+        ) {
+            if surely_valid(&p) {
+                for utf8 in [true, false] {
+                    let parsed = regex_syntax::ParserBuilder::new().utf8(utf8).build().parse(&p);
+                    proptest::prop_assert!(parsed.is_ok(), "{}: {:?}", p, parsed);
+                }
+            }
         }
     }
 

@@ -12,7 +12,7 @@ use crate::host::{HostError, normalize_host};
 use crate::input::{Input, Scheme};
 use crate::matched::{Match, StreamMatch};
 use crate::path::{NormalizeOptions, PathError, normalize_path};
-use crate::table::PathKey;
+use crate::table::{HIGH, PathKey, in_range, padded_path_word};
 
 /// Router options. Setters take and return the value; unset options keep
 /// their documented default.
@@ -324,23 +324,6 @@ enum Miss {
     BadPath,
 }
 
-/// The fast host check as a two-state automaton over bytes: state 0 is the
-/// start of a label, 1 inside a label, 2 reject. Labels are `a-z 0-9 - _`.
-static HOST_DFA: [[u8; 256]; 4] = {
-    let mut t = [[2u8; 256]; 4];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_' {
-            t[0][b] = 1;
-            t[1][b] = 1;
-        }
-        b += 1;
-    }
-    t[1][b'.' as usize] = 0;
-    t
-};
-
 /// `raw` when it is a host name that normalisation would return unchanged:
 /// 1 to 253 bytes of `a-z 0-9 - _ .`, without an empty label or a trailing
 /// dot. The common case, checked in one pass.
@@ -350,12 +333,30 @@ fn normal_host(raw: &str) -> Option<&str> {
     if bytes.len() > crate::host::MAX_HOST_LEN {
         return None;
     }
-    let mut state = 0u8;
-    for &b in bytes {
-        // `& 3` lets the compiler drop the bounds check (states are 0..=2).
-        state = HOST_DFA[usize::from(state & 3)][usize::from(b)];
+    if bytes.last().is_none_or(|&b| b == b'.') {
+        return None;
     }
-    (state == 1).then_some(raw)
+    // Eight bytes at a time: every byte a label byte or a dot, and no dot
+    // after the start or after a dot.
+    let mut follows_dot = HIGH & 0xff;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (w, tail) = match rest.split_first_chunk::<8>() {
+            Some((c, tail)) => (u64::from_le_bytes(*c), tail),
+            None => (padded_path_word(rest), &[][..]),
+        };
+        let allowed = in_range(w, b'-', b'.')
+            | in_range(w, b'0', b'9')
+            | in_range(w, b'_', b'_')
+            | in_range(w, b'a', b'z');
+        let dot = in_range(w, b'.', b'.');
+        if w & HIGH != 0 || allowed != HIGH || ((dot << 8) | follows_dot) & dot != 0 {
+            return None;
+        }
+        follows_dot = dot >> 56;
+        rest = tail;
+    }
+    Some(raw)
 }
 
 /// Calls `f` with the normalised host, allocating only when the host has
@@ -511,8 +512,7 @@ impl Router {
                     grpc,
                 };
                 let entry = inner.lookup(listener, host, &request).ok_or(Miss::NoRule)?;
-                let rule = inner.rules.get(entry.rule as usize).ok_or(Miss::NoRule)?;
-                Match::new(inner, rule, entry.matched).ok_or(Miss::NoRule)
+                Match::new(inner, listener, entry).ok_or(Miss::NoRule)
             })
             .unwrap_or(Err(Miss::BadPath))
         })
@@ -609,6 +609,15 @@ mod tests {
             "a b",
             "é.com",
             "1.2.3.4",
+            "abcdefgh.ijklmnop",
+            "abcdefg..ijklmnop",
+            "abcdefgh..ijklmnop",
+            "abcdefgh.",
+            "abcdefgh.Q",
+            "abcdefgh.\u{e9}",
+            "a.b-c_d.0123456789.xyz",
+            "a/b",
+            "a@b",
         ] {
             if let Some(fast) = normal_host(raw) {
                 assert_eq!(normalize_host(raw).as_deref(), Ok(fast), "{raw}");

@@ -132,53 +132,154 @@ impl Span {
     }
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+/// The start of a [`chain`] of words.
+const CHAIN_START: u64 = 0xcbf2_9ce4_8422_2325;
 
-/// One step of FNV-1a: cheap enough to run over every byte of a request
-/// path or host once, and to extend a prefix's hash to a longer prefix.
+/// One step of the word hash used by the tables: the same multiply-rotate
+/// step as [`FastHasher`], a few cycles per 8 bytes of key.
 #[inline]
-fn fnv(hash: u64, byte: u8) -> u64 {
-    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+fn step(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(SEED)
+}
+
+/// Extends `hash` with `bytes`, 8 bytes at a time, and their length (so a
+/// chain of segments is a hash of the segment list: `a`, `b` and `ab`
+/// differ). Cheap enough to run over every segment of a request path and to
+/// extend a path's hash to a longer path.
+#[inline]
+fn chain(hash: u64, bytes: &[u8]) -> u64 {
+    let mut hash = hash;
+    let mut rest = bytes;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        hash = step(hash, u64::from_le_bytes(*word));
+        rest = tail;
+    }
+    step(hash, pad_word(rest) ^ ((bytes.len() as u64) << 56))
 }
 
 /// The slot a hash starts probing at in a table of `2^bits` slots
-/// (Fibonacci hashing spreads FNV's weak high bits).
+/// (Fibonacci hashing spreads the entropy of the high bits).
 #[inline]
 fn home(hash: u64, mask: usize) -> usize {
     (hash.wrapping_mul(SEED) >> 32) as usize & mask
 }
 
+/// The bytes of a slice of at most 8 bytes as a little-endian word padded
+/// with zeros, with two overlapping loads instead of a copy loop (so two
+/// slices of the same length give the same word only when equal).
+#[inline]
+fn pad_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    if n >= 4 {
+        let lo = bytes
+            .first_chunk::<4>()
+            .map_or(0, |c| u32::from_le_bytes(*c));
+        let hi = bytes
+            .last_chunk::<4>()
+            .map_or(0, |c| u32::from_le_bytes(*c));
+        // The overlapping bytes of `lo` and `hi` are the same bytes.
+        u64::from(lo) | (u64::from(hi) << (8 * (n.min(8) - 4)))
+    } else if n >= 2 {
+        let lo = bytes
+            .first_chunk::<2>()
+            .map_or(0, |c| u16::from_le_bytes(*c));
+        let hi = bytes
+            .last_chunk::<2>()
+            .map_or(0, |c| u16::from_le_bytes(*c));
+        u64::from(lo) | (u64::from(hi) << (8 * (n - 2)))
+    } else {
+        bytes.first().map_or(0, |&b| u64::from(b))
+    }
+}
+
+/// Keys up to this many bytes are kept in their slot, so that a probe
+/// reads one cache line; longer keys are in a text buffer.
+const INLINE_KEY: usize = 16;
+
+/// A key as two zero-padded words, as kept in a slot and as compared there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeyWords([u64; 2]);
+
+impl KeyWords {
+    /// The words of a key of at most [`INLINE_KEY`] bytes.
+    #[inline]
+    fn of(key: &[u8]) -> Self {
+        match key.split_at_checked(8) {
+            Some((first, rest)) => Self([pad_word(first), pad_word(rest)]),
+            None => Self([pad_word(key), 0]),
+        }
+    }
+
+    /// Stores `key`: inline when short, else appended to `text`, with its
+    /// offset in the first word.
+    fn store(key: &[u8], text: &mut Vec<u8>) -> Self {
+        if key.len() <= INLINE_KEY {
+            Self::of(key)
+        } else {
+            let start = text.len() as u64;
+            text.extend_from_slice(key);
+            Self([start, 0])
+        }
+    }
+
+    /// Whether these stored words hold `key` (whose length is the stored
+    /// length); `words` are the words of `key` when it is short.
+    #[inline]
+    fn matches(self, key: &[u8], words: Self, text: &[u8]) -> bool {
+        if key.len() <= INLINE_KEY {
+            self == words
+        } else {
+            let start = usize::try_from(self.0[0]).unwrap_or(usize::MAX);
+            text.get(start..start.saturating_add(key.len()))
+                .is_some_and(|t| same_bytes(t, key))
+        }
+    }
+}
+
+/// The words of a request key, for [`KeyWords::matches`].
+#[inline]
+fn probe_words(key: &[u8]) -> KeyWords {
+    if key.len() <= INLINE_KEY {
+        KeyWords::of(key)
+    } else {
+        KeyWords([0; 2])
+    }
+}
+
+/// One slot (32 bytes, aligned so that it never straddles cache lines).
 #[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
 struct StrSlot {
     hash: u64,
     /// [`NONE`] for an empty slot.
     value: u32,
-    start: u32,
     len: u32,
+    key: KeyWords,
 }
 
 const EMPTY_STR_SLOT: StrSlot = StrSlot {
     hash: 0,
     value: NONE,
-    start: 0,
     len: 0,
+    key: KeyWords([0; 2]),
 };
 
 /// A map from strings to `u32`, built once and read with request data:
-/// open addressing with linear probing, FNV-1a hashes kept in the slots,
-/// keys in one text buffer, and the key comparison inline (no `memcmp`
-/// call). A lookup costs one pass over the key and usually one probe.
+/// open addressing with linear probing, word hashes kept in the slots,
+/// short keys inline in their slot (longer ones in one text buffer), and
+/// the key comparison inline (no `memcmp` call). A lookup costs one pass
+/// over the key and usually one probe, one cache line.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct StrMap {
     slots: Vec<StrSlot>,
     used: usize,
-    text: String,
+    text: Vec<u8>,
 }
 
 impl StrMap {
+    #[inline]
     fn hash(key: &[u8]) -> u64 {
-        key.iter().fold(FNV_OFFSET, |h, &b| fnv(h, b))
+        chain(CHAIN_START, key)
     }
 
     /// The value for `key`.
@@ -189,8 +290,8 @@ impl StrMap {
         }
         let key = key.as_bytes();
         let hash = Self::hash(key);
+        let words = probe_words(key);
         let mask = self.slots.len() - 1;
-        let text = self.text.as_bytes();
         let mut i = home(hash, mask);
         loop {
             let slot = self.slots.get(i)?;
@@ -198,9 +299,8 @@ impl StrMap {
                 return None;
             }
             if slot.hash == hash
-                && text
-                    .get(slot.start as usize..(slot.start + slot.len) as usize)
-                    .is_some_and(|t| same_bytes(t, key))
+                && slot.len as usize == key.len()
+                && slot.key.matches(key, words, &self.text)
             {
                 return Some(slot.value);
             }
@@ -233,10 +333,9 @@ impl StrMap {
         let slot = StrSlot {
             hash: Self::hash(key.as_bytes()),
             value,
-            start: u32::try_from(self.text.len()).unwrap_or(NONE),
-            len: u32::try_from(key.len()).unwrap_or(0),
+            len: u32::try_from(key.len()).unwrap_or(u32::MAX),
+            key: KeyWords::store(key.as_bytes(), &mut self.text),
         };
-        self.text.push_str(key);
         Self::place(&mut self.slots, slot);
         self.used += 1;
         value
@@ -401,8 +500,10 @@ impl<T> HostIndex<T> {
 /// Id of the "no node" / "no predicate" sentinel.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// One node of the path segment trie: a path such as `/a/b`.
+/// One node of the path segment trie: a path such as `/a/b` (32 bytes,
+/// aligned so that reading one never touches two cache lines).
 #[derive(Debug, Clone)]
+#[repr(align(32))]
 pub(crate) struct Node {
     /// The parent node, [`NONE`] for a root.
     pub(crate) parent: u32,
@@ -415,74 +516,111 @@ pub(crate) struct Node {
     pub(crate) regex: Span,
 }
 
-/// One slot of the child table.
+/// [`Slot::len`]: the bits of the segment length.
+const SEGMENT_LEN: u32 = u32::MAX >> 1;
+/// [`Slot::len`]: the child has children.
+const HAS_CHILDREN: u32 = !SEGMENT_LEN;
+
+/// One slot of the child table (32 bytes, aligned so that it never
+/// straddles cache lines).
 #[derive(Debug, Clone, Copy)]
+#[repr(align(32))]
 struct Slot {
-    /// The FNV-1a hash of the root and the whole path down to the child.
-    hash: u64,
+    /// The low half of the chained hash of the root and the whole path
+    /// down to the child.
+    hash: u32,
     /// [`NONE`] for an empty slot.
     parent: u32,
     child: u32,
-    /// The child's segment, as a range of the segment text.
-    start: u32,
+    /// The child's segment length ([`SEGMENT_LEN`] bits), and whether the
+    /// child has children ([`HAS_CHILDREN`]).
     len: u32,
+    key: KeyWords,
 }
 
 const EMPTY_SLOT: Slot = Slot {
     hash: 0,
     parent: NONE,
     child: NONE,
-    start: 0,
     len: 0,
+    key: KeyWords([0; 2]),
 };
 
 /// The segment tries of every bucket, sharing one child table: an open
 /// addressing table keyed by `(parent node, segment)` and hashed by the
-/// FNV-1a hash of the path from the root, which a walk down the request
-/// path extends byte by byte, so the whole walk reads each byte of the path
-/// once and makes one probe per segment.
+/// chained hash of the segments from the root, which a walk down the
+/// request path extends segment by segment, so every probe address is
+/// known from the path alone and one probe per segment suffices.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Trie {
     pub(crate) nodes: Vec<Node>,
     slots: Vec<Slot>,
     used: usize,
-    text: String,
+    /// Segments too long to keep inline.
+    text: Vec<u8>,
+    /// Bytes of every segment, inline or not.
+    segment_bytes: usize,
 }
 
-/// The slot hash of a path (hashed without its leading `/`) under `root`.
+/// The slot hash of a path (hashed without its leading `/`) under `root`,
+/// folded to the 32 bits a trie slot keeps.
 #[inline]
-fn under(root: u32, hash: u64) -> u64 {
-    hash ^ u64::from(root).wrapping_mul(SEED)
+fn under(root: u32, hash: u64) -> u32 {
+    let hash = hash ^ u64::from(root).wrapping_mul(SEED);
+    (hash ^ (hash >> 32)) as u32
 }
 
 /// How many segments a [`PathKey`] records; deeper segments are hashed
 /// during the walk.
 const KEY_SEGMENTS: usize = 8;
 
-/// The fast path check as a two-state automaton over the bytes after the
-/// first `/`: state 0 follows a `/`, 1 is inside a segment, 2 rejects.
-/// Segments are letters, digits, `-`, `_`, `~`, and `.` anywhere but first
-/// (so no dot segments), and `//` is rejected: such a path is normal for
-/// every [`NormalizeOptions`](crate::path::NormalizeOptions).
-static PATH_DFA: [[u8; 256]; 4] = {
-    let mut t = [[2u8; 256]; 4];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'~' {
-            t[0][b] = 1;
-            t[1][b] = 1;
-        }
-        b += 1;
-    }
-    t[1][b'.' as usize] = 1;
-    t[1][b'/' as usize] = 0;
-    t
-};
+pub(crate) const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+pub(crate) const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
 
-/// A normalised request path split into segments, with the FNV-1a hash of
-/// each prefix, computed in one pass and shared by every bucket the request
-/// visits.
+/// The high bit of every byte of `w` (all ASCII) that lies in `lo..=hi`:
+/// adding `0x80 - lo` sets a byte's high bit when it is at least `lo`,
+/// adding `0x7f - hi` when it is above `hi`, and neither carries into the
+/// next byte.
+#[inline]
+pub(crate) const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let at_least = w.wrapping_add(ONES * (0x80 - lo as u64));
+    let above = w.wrapping_add(ONES * (0x7f - hi as u64));
+    at_least & !above & HIGH
+}
+
+/// What the fast path check finds in one word of a path: the bytes (high
+/// bits) that are `/`, and whether any byte fails.
+#[inline]
+fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
+    let ascii = w & HIGH == 0;
+    // `- . /` and digits, upper case, `_`, lower case, `~`.
+    let allowed = in_range(w, b'-', b'9')
+        | in_range(w, b'A', b'Z')
+        | in_range(w, b'_', b'_')
+        | in_range(w, b'a', b'z')
+        | in_range(w, b'~', b'~');
+    let slash = in_range(w, b'/', b'/');
+    let dot = in_range(w, b'.', b'.');
+    // A segment must not start with `.` or `/` (no dot segments, no `//`).
+    let starts = (slash << 8) | follows_slash;
+    let bad = !ascii || allowed != HIGH || starts & (slash | dot) != 0;
+    (slash, bad)
+}
+
+/// `bytes` (at most 8) as a word, the missing bytes filled with `a` (a
+/// byte the path and host checks accept and that is not a separator).
+#[inline]
+pub(crate) fn padded_path_word(bytes: &[u8]) -> u64 {
+    let fill = match bytes.len() {
+        n @ 0..8 => (u64::MAX << (8 * n)) & (ONES * u64::from(b'a')),
+        _ => 0,
+    };
+    pad_word(bytes) | fill
+}
+
+/// A normalised request path split into segments, with the chained hash
+/// of each prefix, computed in one pass and shared by every bucket the
+/// request visits.
 #[derive(Debug, Clone)]
 pub(crate) struct PathKey<'a> {
     /// The normalised path.
@@ -492,7 +630,7 @@ pub(crate) struct PathKey<'a> {
     all: bool,
     /// Where each recorded segment ends in `path`.
     ends: [u32; KEY_SEGMENTS],
-    /// The hash of the path (without its leading `/`) up to that end.
+    /// The hash of the segments up to that end.
     hashes: [u64; KEY_SEGMENTS],
 }
 
@@ -524,45 +662,63 @@ impl<'a> PathKey<'a> {
     pub(crate) fn new(path: &'a str) -> Self {
         let mut key = Self::empty(path);
         let rest = path.as_bytes().get(1..).unwrap_or_default();
-        let mut hash = FNV_OFFSET;
+        let mut hash = CHAIN_START;
+        let mut start = 0;
         for (i, &b) in rest.iter().enumerate() {
             if b == b'/' {
+                hash = chain(hash, rest.get(start..i).unwrap_or_default());
                 key.record(i + 1, hash);
+                start = i + 1;
             }
-            hash = fnv(hash, b);
         }
         if !rest.is_empty() {
+            hash = chain(hash, rest.get(start..).unwrap_or_default());
             key.record(path.len(), hash);
         }
         key
     }
 
-    /// Fills the key of `raw` when normalisation would leave it unchanged,
-    /// found by a conservative check run in the same pass as the hashing;
+    /// Fills `key` when normalisation would leave `raw` unchanged, found by
+    /// a conservative check run in the same pass that finds the segments;
     /// returns `false` when `raw` needs normalising first. Filled in place,
-    /// as the key is too big to return cheaply.
+    /// as the key is too big to return cheaply (only the recorded segments
+    /// are written; the rest of its arrays is never read).
     #[inline]
     pub(crate) fn normal_into(raw: &'a str, key: &mut Self) -> bool {
-        let bytes = raw.as_bytes();
-        if bytes.first() != Some(&b'/') {
+        let Some((&b'/', rest)) = raw.as_bytes().split_first() else {
             return false;
-        }
-        *key = Self::empty(raw);
-        let rest = &bytes[1..];
-        let mut state = 0u8;
-        let mut hash = FNV_OFFSET;
-        for (i, &b) in rest.iter().enumerate() {
-            // `& 3` lets the compiler drop the bounds check (states are 0..=2).
-            state = PATH_DFA[usize::from(state & 3)][usize::from(b)];
-            if b == b'/' {
-                key.record(i + 1, hash);
+        };
+        key.path = raw;
+        key.count = 0;
+        key.all = true;
+        // Eight bytes at a time: check them and find the separators.
+        let mut hash = CHAIN_START;
+        let mut start = 0;
+        // The start of `rest` follows the leading `/`.
+        let mut follows_slash = 0x80;
+        let mut offset = 0;
+        while offset < rest.len() {
+            let chunk = rest.get(offset..).unwrap_or_default();
+            let w = match chunk.first_chunk::<8>() {
+                Some(c) => u64::from_le_bytes(*c),
+                None => padded_path_word(chunk),
+            };
+            let (mut slashes, bad) = scan_path_word(w, follows_slash);
+            if bad {
+                return false;
             }
-            hash = fnv(hash, b);
-        }
-        if state == 2 {
-            return false;
+            follows_slash = slashes >> 56;
+            while slashes != 0 {
+                let i = offset + (slashes.trailing_zeros() / 8) as usize;
+                hash = chain(hash, rest.get(start..i).unwrap_or_default());
+                key.record(i + 1, hash);
+                start = i + 1;
+                slashes &= slashes - 1;
+            }
+            offset += 8;
         }
         if !rest.is_empty() {
+            hash = chain(hash, rest.get(start..).unwrap_or_default());
             key.record(raw.len(), hash);
         }
         true
@@ -594,15 +750,16 @@ impl Trie {
         id
     }
 
-    /// The child of `parent` for `segment`, whose path hash is `hash`.
-    #[inline]
-    fn child(&self, parent: u32, hash: u64, segment: &[u8]) -> Option<u32> {
+    /// The slot of the child of `parent` for `segment`, whose path hash is
+    /// `hash`.
+    #[inline(always)]
+    fn child_slot(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<usize> {
         if self.used == 0 {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let text = self.text.as_bytes();
-        let mut i = home(hash, mask);
+        let words = probe_words(segment);
+        let mut i = home(u64::from(hash), mask);
         loop {
             let slot = self.slots.get(i)?;
             if slot.parent == NONE {
@@ -610,26 +767,33 @@ impl Trie {
             }
             if slot.hash == hash
                 && slot.parent == parent
-                && text
-                    .get(slot.start as usize..(slot.start + slot.len) as usize)
-                    .is_some_and(|t| same_bytes(t, segment))
+                && (slot.len & SEGMENT_LEN) as usize == segment.len()
+                && slot.key.matches(segment, words, &self.text)
             {
-                return Some(slot.child);
+                return Some(i);
             }
             i = (i + 1) & mask;
         }
     }
 
+    /// The child of `parent` for `segment`, whose path hash is `hash`, and
+    /// whether that child has children of its own.
+    #[inline(always)]
+    fn child(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<(u32, bool)> {
+        let slot = self.slots.get(self.child_slot(parent, hash, segment)?)?;
+        Some((slot.child, slot.len & HAS_CHILDREN != 0))
+    }
+
     fn place(slots: &mut [Slot], slot: Slot) {
         let mask = slots.len() - 1;
-        let mut i = home(slot.hash, mask);
+        let mut i = home(u64::from(slot.hash), mask);
         while slots[i].parent != NONE {
             i = (i + 1) & mask;
         }
         slots[i] = slot;
     }
 
-    fn add_child(&mut self, parent: u32, hash: u64, segment: &str) -> u32 {
+    fn add_child(&mut self, parent: u32, hash: u32, segment: &str) -> u32 {
         if (self.used + 1) * 2 > self.slots.len() {
             let size = (self.slots.len() * 2).max(16);
             let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
@@ -642,29 +806,53 @@ impl Trie {
             hash,
             parent,
             child,
-            start: u32::try_from(self.text.len()).unwrap_or(NONE),
-            len: u32::try_from(segment.len()).unwrap_or(0),
+            len: u32::try_from(segment.len()).map_or(SEGMENT_LEN, |n| n.min(SEGMENT_LEN)),
+            key: KeyWords::store(segment.as_bytes(), &mut self.text),
         };
-        self.text.push_str(segment);
+        self.segment_bytes += segment.len();
         Self::place(&mut self.slots, slot);
         self.used += 1;
         child
     }
 
+    /// Makes room for `edges` more children without growing the child
+    /// table.
+    pub(crate) fn reserve(&mut self, edges: usize) {
+        self.nodes.reserve(edges);
+        let size = (self.used + edges)
+            .saturating_mul(2)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            .max(16);
+        if size > self.slots.len() {
+            let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
+            for slot in old.into_iter().filter(|s| s.parent != NONE) {
+                Self::place(&mut self.slots, slot);
+            }
+        }
+    }
+
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
         let mut node = root;
-        let mut hash = FNV_OFFSET;
-        for (i, segment) in segments.enumerate() {
-            if i > 0 {
-                hash = fnv(hash, b'/');
-            }
-            hash = segment.bytes().fold(hash, fnv);
+        // The slot whose child is `node` (none for the root).
+        let mut from = None;
+        let mut hash = CHAIN_START;
+        for segment in segments {
+            hash = chain(hash, segment.as_bytes());
             let slot_hash = under(root, hash);
-            node = match self.child(node, slot_hash, segment.as_bytes()) {
-                Some(child) => child,
-                None => self.add_child(node, slot_hash, segment),
-            };
+            if let Some(i) = self.child_slot(node, slot_hash, segment.as_bytes()) {
+                node = self.slots[i].child;
+                from = Some(i);
+                continue;
+            }
+            // Marked before the table may grow (which moves slots).
+            if let Some(slot) = from.and_then(|i| self.slots.get_mut(i)) {
+                slot.len |= HAS_CHILDREN;
+            }
+            let parent = node;
+            node = self.add_child(parent, slot_hash, segment);
+            from = self.child_slot(parent, slot_hash, segment.as_bytes());
         }
         node
     }
@@ -683,7 +871,10 @@ impl Trie {
                 .get(start..end)
                 .and_then(|segment| self.child(node, under(root, hash), segment))
             {
-                Some(child) => node = child,
+                // A node without children ends the walk: probing for the
+                // next segment would only miss (and cost a cache miss).
+                Some((child, false)) => return (child, end == bytes.len()),
+                Some((child, true)) => node = child,
                 None => return (node, false),
             }
             start = end + 1;
@@ -694,9 +885,9 @@ impl Trie {
         // Deeper than the key records: hash on from the last prefix.
         let mut hash = key.hashes[KEY_SEGMENTS - 1];
         for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
-            hash = segment.iter().fold(fnv(hash, b'/'), |h, &b| fnv(h, b));
+            hash = chain(hash, segment);
             match self.child(node, under(root, hash), segment) {
-                Some(child) => node = child,
+                Some((child, _)) => node = child,
                 None => return (node, false),
             }
         }
@@ -709,9 +900,9 @@ impl Trie {
         self.nodes.get(id as usize)
     }
 
-    /// Bytes of segment text stored.
+    /// Bytes of segment text stored (inline or not).
     pub(crate) fn text_len(&self) -> usize {
-        self.text.len()
+        self.segment_bytes
     }
 
     /// Trims spare capacity after building.
@@ -777,8 +968,28 @@ mod tests {
         assert_eq!(walk(root, "/a/"), (slash, true));
         assert_eq!(walk(root, "/"), (root, true));
         assert_eq!(walk(root, "/x/a/b"), (root, false));
+        // `/a/` has no children: the walk stops there.
+        assert_eq!(walk(root, "/a//x"), (slash, false));
         let other = trie.add_root();
         assert_eq!(trie.deepest(other, &PathKey::new("/a/b")), (other, false));
+    }
+
+    #[test]
+    fn the_walk_stops_at_a_node_without_children() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let a = trie.insert(root, ["a"].into_iter());
+        assert_eq!(trie.deepest(root, &PathKey::new("/a/b")), (a, false));
+        // `/a` gains a child after it was created as a leaf.
+        let abc = trie.insert(root, ["a", "b", "c"].into_iter());
+        let ab = trie.insert(root, ["a", "b"].into_iter());
+        let walk = |path: &str| trie.deepest(root, &PathKey::new(path));
+        assert_eq!(walk("/a"), (a, true));
+        assert_eq!(walk("/a/b"), (ab, true));
+        assert_eq!(walk("/a/b/"), (ab, false));
+        assert_eq!(walk("/a/b/c"), (abc, true));
+        assert_eq!(walk("/a/b/c/d"), (abc, false));
+        assert_eq!(walk("/a/b/c/"), (abc, false));
     }
 
     #[test]
@@ -820,6 +1031,61 @@ mod tests {
                     (plain.count, plain.ends, plain.hashes)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_word_scan_agrees_with_a_byte_scan() {
+        // The byte-at-a-time rule the word scan implements.
+        let by_bytes = |raw: &str| {
+            let rest = raw.as_bytes().get(1..).unwrap_or_default();
+            raw.starts_with('/')
+                && rest.iter().all(|&b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~' | b'.' | b'/')
+                })
+                && !raw.contains("//")
+                && !raw.contains("/.")
+        };
+        let alphabet = [
+            "a", "Z", "0", "9", "/", ".", "-", "_", "~", "%", " ", "é", "?", "`", "{", "@", ":",
+            "\u{7f}",
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 20) as usize;
+            let mut raw = String::from("/");
+            let mut s = seed;
+            for _ in 0..len {
+                raw.push_str(alphabet[(s % alphabet.len() as u64) as usize]);
+                s /= alphabet.len() as u64;
+                if s == 0 {
+                    s = seed.rotate_left(17) | 1;
+                }
+            }
+            let mut key = PathKey::empty("/");
+            assert_eq!(
+                PathKey::normal_into(&raw, &mut key),
+                by_bytes(&raw),
+                "{raw:?}"
+            );
+        }
+        for raw in [
+            "/",
+            "/abcdefg/",
+            "/abcdefg/.",
+            "/abcdefgh/.x",
+            "/abcdefg//",
+            "/a~z/A-Z_09",
+        ] {
+            let mut key = PathKey::empty("/");
+            assert_eq!(
+                PathKey::normal_into(raw, &mut key),
+                by_bytes(raw),
+                "{raw:?}"
+            );
         }
     }
 
