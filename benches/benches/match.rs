@@ -9,6 +9,11 @@
 //!   request that hits an exact or prefix rule (requests cycle in a fixed
 //!   scattered order). matchit sees only the paths (no hosts, no headers).
 //! - `match_regex/router/{rules}x{hosts}`: requests that hit regex rules.
+//! - `match_warm/router/{rules}x{hosts}`: the `match/router` lookups, but
+//!   cycling through only 64 requests, so that the tables they touch stay in
+//!   the CPU caches: the cost of a lookup without memory misses, which is
+//!   what stays flat as rules grow. `match/router` is the figure to quote;
+//!   this one says how much of it is memory.
 //! - `build/{rules}x{hosts}`: compiling the router. Before the group runs,
 //!   the bench prints the build time and the bytes the router keeps per rule.
 
@@ -40,6 +45,10 @@ const SIZES: &[(usize, usize)] = &[
 /// Requests per cycle: enough to defeat the branch predictor, few enough to
 /// stay small.
 const CYCLE: usize = 4096;
+
+/// Requests per cycle in `match_warm`: few enough for what they touch to
+/// stay cached.
+const WARM_CYCLE: usize = 64;
 
 fn router_of(w: &Workload) -> Router {
     match builder_of(w).build() {
@@ -97,6 +106,24 @@ fn bench_lookups(c: &mut Criterion) {
         let router = router_of(&w);
         let hits: Vec<&Request> = w.regex().collect();
         let order = scattered(&hits, CYCLE);
+        bench_router(
+            &mut group,
+            &format!("router/{rules}x{hosts}"),
+            &router,
+            &order,
+        );
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("match_warm");
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    group.sample_size(30);
+    for &(rules, hosts) in SIZES {
+        let w = workload(rules, hosts);
+        let router = router_of(&w);
+        let hits: Vec<&Request> = w.exact_or_prefix().collect();
+        let order = scattered(&hits, WARM_CYCLE);
         bench_router(
             &mut group,
             &format!("router/{rules}x{hosts}"),
