@@ -353,7 +353,19 @@ pub(crate) fn quote(value: &str) -> String {
 
 /// The findings of string `v` at `path`.
 pub(crate) fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
-    let len = char_len(v);
+    // A code point takes one to four bytes, so the byte length alone
+    // settles both bounds for nearly every value; count only when it
+    // cannot.
+    let surely_long_enough = c.min_len.is_none_or(|min| v.len().div_ceil(4) >= min);
+    let surely_short_enough = c.max_len.is_none_or(|max| v.len() <= max);
+    if !(surely_long_enough && surely_short_enough) {
+        check_len(c, char_len(v), path, ctx);
+    }
+    check_value(c, v, path, ctx);
+}
+
+/// The `minLength` and `maxLength` findings of a string of `len` code points.
+fn check_len(c: &Str, len: usize, path: &str, ctx: &mut Ctx<'_>) {
     if let Some(min) = c.min_len
         && len < min
     {
@@ -373,6 +385,10 @@ pub(crate) fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
             format!("is {len} characters long, more than the limit of {max}; shorten it"),
         );
     }
+}
+
+/// The `enum` and `pattern` findings of string `v`.
+fn check_value(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
     if let Some(values) = c.values
         && !values.contains(&v)
     {
@@ -456,9 +472,8 @@ pub(crate) fn push_index(path: &mut String, i: usize) {
         }
     }
     path.push('[');
-    for &d in &digits[k..] {
-        path.push(char::from(d));
-    }
+    // ASCII digits are UTF-8.
+    path.push_str(std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or_default());
     path.push(']');
 }
 
