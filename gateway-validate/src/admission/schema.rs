@@ -106,6 +106,8 @@ impl ObjFields {
 pub(crate) struct Obj {
     pub(crate) fields: Vec<Field>,
     pub(crate) check: Option<ObjCheck>,
+    /// Bit `i` is set when field `i` (of the first 64) is required.
+    pub(crate) required: u64,
 }
 
 /// One field of an object.
@@ -164,9 +166,17 @@ pub(crate) fn boolean() -> Node {
 
 /// An object of the given fields (`None`s are fields the channel lacks).
 pub(crate) fn obj(fields: impl IntoIterator<Item = Option<Field>>) -> Obj {
+    let fields: Vec<Field> = fields.into_iter().flatten().collect();
+    let required = fields
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, f)| f.required)
+        .fold(0u64, |mask, (i, _)| mask | (1u64 << i));
     Obj {
-        fields: fields.into_iter().flatten().collect(),
+        fields,
         check: None,
+        required,
     }
 }
 

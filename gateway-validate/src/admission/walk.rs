@@ -715,7 +715,15 @@ impl<'a, 'c> Compound<'a, 'c> {
                 }
             }
             State::Obj(o) => {
-                for (i, f) in o.obj.fields.iter().enumerate() {
+                // Every required field of the first 64 was seen, and there
+                // are no others: nothing is missing.
+                let all_there = o.obj.fields.len() <= 64 && o.obj.required & !o.seen == 0;
+                let fields = if all_there {
+                    &[][..]
+                } else {
+                    &o.obj.fields[..]
+                };
+                for (i, f) in fields.iter().enumerate() {
                     if f.required && !o.was_seen(i) {
                         push_field(path, f.name);
                         ctx.error(
