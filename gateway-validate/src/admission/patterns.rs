@@ -67,7 +67,22 @@ fn is_label(s: &str) -> bool {
 
 /// `^L(\.L)*$` for labels `L` ([`is_label`]): an RFC 1123 subdomain.
 fn is_subdomain(s: &str) -> bool {
-    s.split('.').all(is_label)
+    // One pass: `prev` starts as a dot, as every label starts after one.
+    let mut prev = b'.';
+    for &c in s.as_bytes() {
+        let fits = match c {
+            // A label ends in a letter or digit.
+            b'.' => lower_alnum(prev),
+            // A label starts with a letter or digit.
+            b'-' => prev != b'.',
+            _ => lower_alnum(c),
+        };
+        if !fits {
+            return false;
+        }
+        prev = c;
+    }
+    lower_alnum(prev)
 }
 
 /// P2: empty or a subdomain.

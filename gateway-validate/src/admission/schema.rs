@@ -469,6 +469,13 @@ pub(crate) fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
 /// Appends `[i]` to `path`, without the formatting machinery (this runs
 /// for every list item of every object admitted).
 pub(crate) fn push_index(path: &mut String, i: usize) {
+    const SMALL: [&str; 10] = [
+        "[0]", "[1]", "[2]", "[3]", "[4]", "[5]", "[6]", "[7]", "[8]", "[9]",
+    ];
+    if let Some(s) = SMALL.get(i) {
+        path.push_str(s);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut k = digits.len();
     let mut n = i;
@@ -482,8 +489,9 @@ pub(crate) fn push_index(path: &mut String, i: usize) {
         }
     }
     path.push('[');
-    // ASCII digits are UTF-8.
-    path.push_str(std::str::from_utf8(digits.get(k..).unwrap_or_default()).unwrap_or_default());
+    for &d in digits.get(k..).unwrap_or_default() {
+        path.push(char::from(d));
+    }
     path.push(']');
 }
 
@@ -590,6 +598,20 @@ impl Node {
                 }
                 m.value.constraints(&format!("{path}{{}}"), out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_index;
+
+    #[test]
+    fn list_indices_are_written_in_brackets() {
+        for i in [0, 7, 9, 10, 42, 12_345, usize::MAX] {
+            let mut path = String::from("spec.rules");
+            push_index(&mut path, i);
+            assert_eq!(path, format!("spec.rules[{i}]"));
         }
     }
 }
