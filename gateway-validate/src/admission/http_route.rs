@@ -554,6 +554,7 @@ fn check_path_match(p: &HttpPathMatch, path: &str, ctx: &mut Ctx<'_>) {
         return;
     }
     let value = p.value.as_deref().unwrap_or("");
+    let marks = PathMarks::of(value);
     let mut fail = |broken: bool, rule: &'static str, what: &str| {
         if broken {
             ctx.error(
@@ -569,32 +570,32 @@ fn check_path_match(p: &HttpPathMatch, path: &str, ctx: &mut Ctx<'_>) {
         "must start with `/`; add a leading slash",
     );
     fail(
-        value.contains("//"),
+        marks.double_slash,
         PATH_NO_DOUBLE_SLASH,
         "contains `//`; collapse it to one slash",
     );
     fail(
-        value.contains("/./"),
+        marks.dot_segment,
         PATH_NO_DOT_SEGMENT,
         "contains `/./`; remove the `.` segment",
     );
     fail(
-        value.contains("/../"),
+        marks.dot_dot_segment,
         PATH_NO_DOT_DOT_SEGMENT,
         "contains `/../`; write the path without `..` segments",
     );
     fail(
-        value.contains("%2f"),
+        marks.encoded_lower,
         PATH_NO_ENCODED_SLASH_LOWER,
         "contains an encoded slash `%2f`; use `/`",
     );
     fail(
-        value.contains("%2F"),
+        marks.encoded_upper,
         PATH_NO_ENCODED_SLASH_UPPER,
         "contains an encoded slash `%2F`; use `/`",
     );
     fail(
-        value.contains('#'),
+        marks.fragment,
         PATH_NO_FRAGMENT,
         "contains `#`; a path has no fragment, remove it",
     );
@@ -614,6 +615,47 @@ fn check_path_match(p: &HttpPathMatch, path: &str, ctx: &mut Ctx<'_>) {
         "has characters a path cannot hold; use RFC 3986 characters and `%XX` escapes, or a \
          RegularExpression match",
     );
+}
+
+/// The substrings the path rules look for, found in one pass over the value.
+#[derive(Debug, Default)]
+struct PathMarks {
+    /// `//`.
+    double_slash: bool,
+    /// `/./`.
+    dot_segment: bool,
+    /// `/../`.
+    dot_dot_segment: bool,
+    /// `%2f`.
+    encoded_lower: bool,
+    /// `%2F`.
+    encoded_upper: bool,
+    /// `#`.
+    fragment: bool,
+}
+
+impl PathMarks {
+    fn of(value: &str) -> Self {
+        let mut m = Self::default();
+        let bytes = value.as_bytes();
+        for (i, &c) in bytes.iter().enumerate() {
+            let rest = bytes.get(i + 1..).unwrap_or_default();
+            match c {
+                b'/' => {
+                    m.double_slash |= rest.starts_with(b"/");
+                    m.dot_segment |= rest.starts_with(b"./");
+                    m.dot_dot_segment |= rest.starts_with(b"../");
+                }
+                b'%' => {
+                    m.encoded_lower |= rest.starts_with(b"2f");
+                    m.encoded_upper |= rest.starts_with(b"2F");
+                }
+                b'#' => m.fragment = true,
+                _ => {}
+            }
+        }
+        m
+    }
 }
 
 /// A filter kind of the union rules: its type, whether its member is set,
@@ -894,6 +936,45 @@ fn check_external_auth(
                      it or change the protocol"
                 ),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PathMarks;
+
+    #[test]
+    fn path_rules_find_the_same_substrings_as_a_search() {
+        for value in [
+            "",
+            "/",
+            "//",
+            "/a//b",
+            "/./",
+            "/a/./b",
+            "/.",
+            "/../",
+            "/a/../",
+            "/..",
+            "%2f",
+            "/x%2Fy",
+            "%2",
+            "%",
+            "#",
+            "/a#b",
+            "/.../",
+            "/.//",
+            "/a/b/c",
+            "/%2f%2F#//./../",
+        ] {
+            let m = PathMarks::of(value);
+            assert_eq!(m.double_slash, value.contains("//"), "{value}");
+            assert_eq!(m.dot_segment, value.contains("/./"), "{value}");
+            assert_eq!(m.dot_dot_segment, value.contains("/../"), "{value}");
+            assert_eq!(m.encoded_lower, value.contains("%2f"), "{value}");
+            assert_eq!(m.encoded_upper, value.contains("%2F"), "{value}");
+            assert_eq!(m.fragment, value.contains('#'), "{value}");
         }
     }
 }

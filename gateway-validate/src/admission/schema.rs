@@ -106,6 +106,8 @@ impl ObjFields {
 pub(crate) struct Obj {
     pub(crate) fields: Vec<Field>,
     pub(crate) check: Option<ObjCheck>,
+    /// Bit `i` is set when field `i` (of the first 64) is required.
+    pub(crate) required: u64,
 }
 
 /// One field of an object.
@@ -164,9 +166,17 @@ pub(crate) fn boolean() -> Node {
 
 /// An object of the given fields (`None`s are fields the channel lacks).
 pub(crate) fn obj(fields: impl IntoIterator<Item = Option<Field>>) -> Obj {
+    let fields: Vec<Field> = fields.into_iter().flatten().collect();
+    let required = fields
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, f)| f.required)
+        .fold(0u64, |mask, (i, _)| mask | (1u64 << i));
     Obj {
-        fields: fields.into_iter().flatten().collect(),
+        fields,
         check: None,
+        required,
     }
 }
 
@@ -353,7 +363,19 @@ pub(crate) fn quote(value: &str) -> String {
 
 /// The findings of string `v` at `path`.
 pub(crate) fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
-    let len = char_len(v);
+    // A code point takes one to four bytes, so the byte length alone
+    // settles both bounds for nearly every value; count only when it
+    // cannot.
+    let surely_long_enough = c.min_len.is_none_or(|min| v.len().div_ceil(4) >= min);
+    let surely_short_enough = c.max_len.is_none_or(|max| v.len() <= max);
+    if !(surely_long_enough && surely_short_enough) {
+        check_len(c, char_len(v), path, ctx);
+    }
+    check_value(c, v, path, ctx);
+}
+
+/// The `minLength` and `maxLength` findings of a string of `len` code points.
+fn check_len(c: &Str, len: usize, path: &str, ctx: &mut Ctx<'_>) {
     if let Some(min) = c.min_len
         && len < min
     {
@@ -373,6 +395,10 @@ pub(crate) fn check_str(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
             format!("is {len} characters long, more than the limit of {max}; shorten it"),
         );
     }
+}
+
+/// The `enum` and `pattern` findings of string `v`.
+fn check_value(c: &Str, v: &str, path: &str, ctx: &mut Ctx<'_>) {
     if let Some(values) = c.values
         && !values.contains(&v)
     {
@@ -443,6 +469,13 @@ pub(crate) fn check_int(c: &Int, v: i64, path: &str, ctx: &mut Ctx<'_>) {
 /// Appends `[i]` to `path`, without the formatting machinery (this runs
 /// for every list item of every object admitted).
 pub(crate) fn push_index(path: &mut String, i: usize) {
+    const SMALL: [&str; 10] = [
+        "[0]", "[1]", "[2]", "[3]", "[4]", "[5]", "[6]", "[7]", "[8]", "[9]",
+    ];
+    if let Some(s) = SMALL.get(i) {
+        path.push_str(s);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut k = digits.len();
     let mut n = i;
@@ -456,7 +489,7 @@ pub(crate) fn push_index(path: &mut String, i: usize) {
         }
     }
     path.push('[');
-    for &d in &digits[k..] {
+    for &d in digits.get(k..).unwrap_or_default() {
         path.push(char::from(d));
     }
     path.push(']');
@@ -565,6 +598,20 @@ impl Node {
                 }
                 m.value.constraints(&format!("{path}{{}}"), out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_index;
+
+    #[test]
+    fn list_indices_are_written_in_brackets() {
+        for i in [0, 7, 9, 10, 42, 12_345, usize::MAX] {
+            let mut path = String::from("spec.rules");
+            push_index(&mut path, i);
+            assert_eq!(path, format!("spec.rules[{i}]"));
         }
     }
 }

@@ -456,9 +456,13 @@ struct MapState<'a> {
 impl ObjState<'_> {
     fn find(&mut self, name: &str) -> Option<usize> {
         let fields = &self.obj.fields;
-        let i = match fields.get(self.next) {
-            Some(f) if f.name == name => self.next,
-            _ => fields.iter().position(|f| f.name == name)?,
+        // Field names are unique: look from the expected place on (absent
+        // optional fields are skipped), then before it.
+        let from = self.next.min(fields.len());
+        let (after, before) = (fields.get(from..), fields.get(..from));
+        let i = match after.and_then(|f| f.iter().position(|f| f.name == name)) {
+            Some(j) => from + j,
+            None => before.and_then(|f| f.iter().position(|f| f.name == name))?,
         };
         self.next = i + 1;
         match u32::try_from(i).ok().and_then(|s| 1u64.checked_shl(s)) {
@@ -501,7 +505,11 @@ impl<'a, 'c> Compound<'a, 'c> {
         value: &T,
     ) -> Result<(), WalkError> {
         let start = if self.base == 0 { 0 } else { self.base + 1 };
-        let key = self.path.get(start..).unwrap_or_default();
+        // A struct field's name is the key just appended.
+        let key = match name {
+            Some(n) => n,
+            None => self.path.get(start..).unwrap_or_default(),
+        };
         let key_slot = self
             .keys
             .as_ref()
@@ -707,7 +715,15 @@ impl<'a, 'c> Compound<'a, 'c> {
                 }
             }
             State::Obj(o) => {
-                for (i, f) in o.obj.fields.iter().enumerate() {
+                // Every required field of the first 64 was seen, and there
+                // are no others: nothing is missing.
+                let all_there = o.obj.fields.len() <= 64 && o.obj.required & !o.seen == 0;
+                let fields = if all_there {
+                    &[][..]
+                } else {
+                    &o.obj.fields[..]
+                };
+                for (i, f) in fields.iter().enumerate() {
                     if f.required && !o.was_seen(i) {
                         push_field(path, f.name);
                         ctx.error(
