@@ -97,33 +97,26 @@ fn bench_lookups(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut group = c.benchmark_group("match_regex");
-    group.warm_up_time(Duration::from_millis(500));
-    group.measurement_time(Duration::from_secs(2));
-    group.sample_size(30);
-    for &(rules, hosts) in SIZES {
-        let w = workload(rules, hosts);
-        let router = router_of(&w);
-        let hits: Vec<&Request> = w.regex().collect();
-        let order = scattered(&hits, CYCLE);
-        bench_router(
-            &mut group,
-            &format!("router/{rules}x{hosts}"),
-            &router,
-            &order,
-        );
-    }
-    group.finish();
+    router_group(c, "match_regex", |w| w.regex().collect(), CYCLE);
+    router_group(
+        c,
+        "match_warm",
+        |w| w.exact_or_prefix().collect(),
+        WARM_CYCLE,
+    );
+}
 
-    let mut group = c.benchmark_group("match_warm");
+/// A group of `router/{rules}x{hosts}` lookups over every size: the requests
+/// `pick` chooses, `cycle` of them in scattered order.
+fn router_group(c: &mut Criterion, name: &str, pick: fn(&Workload) -> Vec<&Request>, cycle: usize) {
+    let mut group = c.benchmark_group(name);
     group.warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(2));
     group.sample_size(30);
     for &(rules, hosts) in SIZES {
         let w = workload(rules, hosts);
         let router = router_of(&w);
-        let hits: Vec<&Request> = w.exact_or_prefix().collect();
-        let order = scattered(&hits, WARM_CYCLE);
+        let order = scattered(&pick(&w), cycle);
         bench_router(
             &mut group,
             &format!("router/{rules}x{hosts}"),
