@@ -224,11 +224,12 @@ fn evaluate(world: &World<'_>, p: &super::world::Obj<gateway_types::BackendTlsPo
 pub(super) const MAX_ANCESTORS: usize = 16;
 
 /// The Gateways a BackendTLSPolicy could not be reported for, because its
-/// `status.ancestors` was full: `(Gateway, policy)` pairs, both as
-/// namespace/name. Spec 12.3 treats the policy as unimplementable there, so
-/// backends it governs are not reachable through those Gateways.
+/// `status.ancestors` was full: per Gateway (namespace/name), the policies
+/// (namespace/name) that overflowed there. Spec 12.3 treats the policy as
+/// unimplementable there, so backends it governs are not reachable through
+/// those Gateways.
 #[derive(Debug, Default)]
-pub(super) struct Overflow(BTreeSet<(NsName, NsName)>);
+pub(super) struct Overflow(NsMap<Vec<NsName>>);
 
 impl Overflow {
     /// No policy overflowed (the usual case).
@@ -238,13 +239,11 @@ impl Overflow {
 
     /// Whether the policy `tls` names overflowed at the Gateway `gw_ns/gw_name`.
     pub(super) fn contains(&self, gw_ns: &str, gw_name: &str, tls: &BackendTls) -> bool {
-        // Overflow is rare and small: the owned key costs nothing in the
-        // common case, where `is_empty` returns first.
-        !self.0.is_empty()
-            && self.0.contains(&(
-                (gw_ns.to_owned(), gw_name.to_owned()),
-                (tls.policy_namespace.clone(), tls.policy_name.clone()),
-            ))
+        self.0.get(gw_ns, gw_name).is_some_and(|policies| {
+            policies
+                .iter()
+                .any(|(ns, name)| *ns == tls.policy_namespace && *name == tls.policy_name)
+        })
     }
 }
 
@@ -321,7 +320,8 @@ pub(super) fn write_status(
                 ));
                 overflow
                     .0
-                    .insert(((gns.clone(), gname.clone()), (p.ns.clone(), p.name.clone())));
+                    .entry(gns, gname)
+                    .push((p.ns.clone(), p.name.clone()));
                 continue;
             }
             let mut ancestor = ParentReference::gateway(gname.clone());
