@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use gateway_types::routing::RuleRouting;
+use gateway_types::routing::{ResolvedBackend, RuleRouting};
 use gateway_types::shared::{GROUP, ParentReference, RouteParentStatus, RouteStatus};
 
 use super::gateway::GatewayState;
@@ -99,10 +99,19 @@ pub(super) type ResolvedRules = Vec<Option<Vec<RuleRouting>>>;
 /// that a BackendTLSPolicy targets.
 pub(super) type ServiceUsers = NsMap<BTreeMap<NsName, String>>;
 
-/// For each route that has parents we own (kept only when some
-/// BackendTLSPolicy exists): the route, and the Gateway behind each of its
-/// `status.parents` entries, in order.
+/// For each route that sends traffic to a backend under a BackendTLSPolicy:
+/// the route, and the Gateway behind each of its `status.parents` entries,
+/// in order.
 pub(super) type ParentGateways = Vec<(usize, Vec<usize>)>;
+
+/// Every backend a resolved rule sends traffic to: its backendRefs, then
+/// rule-level and backendRef-level mirror targets.
+fn targets(rule: &RuleRouting) -> impl Iterator<Item = &ResolvedBackend> {
+    rule.backends
+        .iter()
+        .chain(rule.mirrors.iter().map(|(_, b)| b))
+        .chain(rule.backend_mirrors.iter().map(|(_, _, b)| b))
+}
 
 /// What [`run`] returns besides the statuses it writes.
 pub(super) struct Attached {
@@ -283,17 +292,12 @@ pub(super) fn run(
                 &refs,
             ));
         }
-        if !policies.is_empty() {
+        if rules.iter().flat_map(targets).any(|b| b.tls.is_some()) {
             parents.push((ri, evals[i..j].iter().map(|e| e.gateway).collect()));
         }
         if let Some(used) = used_by.filter(|u| !u.is_empty()) {
             for rule in &rules {
-                let targets = rule
-                    .backends
-                    .iter()
-                    .chain(rule.mirrors.iter().map(|(_, b)| b))
-                    .chain(rule.backend_mirrors.iter().map(|(_, _, b)| b));
-                for b in targets {
+                for b in targets(rule) {
                     note_use(
                         &mut users,
                         policies,
@@ -337,7 +341,8 @@ pub(super) fn run(
 
 /// Spec 12.3: a route parent on a Gateway where a BackendTLSPolicy
 /// overflowed its ancestors gets `ResolvedRefs=False/UnsupportedProtocol`
-/// when the route sends traffic to a backend that policy governs (unless
+/// when the route sends traffic (or mirrors it) to a backend that policy
+/// governs (unless
 /// the condition is already `False` for another reference).
 pub(super) fn mark_policy_overflow(
     world: &World<'_>,
@@ -359,7 +364,7 @@ pub(super) fn mark_policy_overflow(
             let gw = &gateways[gi];
             let governed = rules
                 .iter()
-                .flat_map(|rule| &rule.backends)
+                .flat_map(targets)
                 .filter_map(|b| b.tls.as_ref())
                 .find(|t| overflow.contains(&gw.ns, &gw.name, t));
             let Some(tls) = governed else {
