@@ -3,27 +3,16 @@
 //! channel, `testdata/experimental/` on the experimental one. `.ci/run` also
 //! runs them through the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gateway_validate::Channel;
 use gwcheck::runner::{RunConfig, run_file};
-
-/// The `.yaml` files directly in `dir`, in name order.
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    files
-}
+use gwcheck::testfile::discover;
 
 /// Runs every file of `dir` and returns the failures, each with its checks.
 fn failures(dir: &str, config: &RunConfig) -> (usize, Vec<String>) {
     let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
-    let files = files_in(&root.join(dir));
+    let files = discover(root.join(dir)).unwrap_or_else(|e| panic!("{e}"));
     let mut failed = Vec::new();
     for file in &files {
         let report = run_file(file, config);
