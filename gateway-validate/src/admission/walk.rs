@@ -796,41 +796,28 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish();
-        Ok(())
-    }
+/// Sequences, tuples and tuple structs are all list items to the walk.
+macro_rules! list_items {
+    ($($trait:ident::$method:ident),* $(,)?) => {$(
+        impl ser::$trait for Compound<'_, '_> {
+            type Ok = ();
+            type Error = WalkError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
+                self.item(value)
+            }
+            fn end(self) -> Result<(), WalkError> {
+                self.finish();
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish();
-        Ok(())
-    }
-}
+list_items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+);
 
 impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
