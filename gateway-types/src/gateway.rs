@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::enums::string_enum;
-use crate::gateway_class::pending_condition;
 use crate::meta::{Condition, LabelSelector};
 use crate::object::{Defaults, api_object};
 use crate::shared::{GROUP, Hostname, ObjectReference, PortNumber, SecretObjectReference};
@@ -834,8 +833,8 @@ impl GatewayStatus {
     pub fn pending() -> Self {
         Self {
             conditions: Some(vec![
-                pending_condition("Accepted"),
-                pending_condition("Programmed"),
+                Condition::pending("Accepted"),
+                Condition::pending("Programmed"),
             ]),
             ..Self::default()
         }

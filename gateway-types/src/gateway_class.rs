@@ -99,7 +99,7 @@ impl GatewayClassStatus {
     #[must_use]
     pub fn pending() -> Self {
         Self {
-            conditions: Some(vec![pending_condition("Accepted")]),
+            conditions: Some(vec![Condition::pending("Accepted")]),
             supported_features: None,
         }
     }
@@ -170,19 +170,6 @@ impl<'de> Deserialize<'de> for SupportedFeature {
         }
 
         deserializer.deserialize_any(FeatureVisitor)
-    }
-}
-
-/// The condition the CRDs put in a fresh object's status: `type_` is
-/// `Unknown` with reason `Pending`, "Waiting for controller", at the epoch.
-pub(crate) fn pending_condition(type_: &str) -> Condition {
-    Condition {
-        type_: type_.to_owned(),
-        status: "Unknown".to_owned(),
-        reason: "Pending".to_owned(),
-        message: "Waiting for controller".to_owned(),
-        last_transition_time: "1970-01-01T00:00:00Z".to_owned(),
-        observed_generation: None,
     }
 }
 

@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::gateway::{Listener, ListenerStatus};
-use crate::gateway_class::pending_condition;
 use crate::meta::Condition;
 use crate::object::{Defaults, api_object};
 use crate::shared::GROUP;
@@ -153,8 +152,8 @@ impl ListenerSetStatus {
     pub fn pending() -> Self {
         Self {
             conditions: Some(vec![
-                pending_condition("Accepted"),
-                pending_condition("Programmed"),
+                Condition::pending("Accepted"),
+                Condition::pending("Programmed"),
             ]),
             listeners: None,
         }
@@ -327,10 +326,7 @@ mod tests {
         let pending = ListenerSetStatus::pending();
         for type_ in ["Accepted", "Programmed"] {
             let c = pending.condition(type_).unwrap();
-            assert_eq!(
-                (c.status.as_str(), c.reason.as_str()),
-                ("Unknown", "Pending")
-            );
+            assert_eq!((&*c.status, &*c.reason), ("Unknown", "Pending"));
         }
     }
 }

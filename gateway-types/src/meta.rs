@@ -1,5 +1,6 @@
 //! Kubernetes object metadata, conditions and label selectors.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -112,31 +113,74 @@ impl MetaExt for ObjectMeta {
 pub struct Condition {
     /// Condition type, for example `Accepted`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: Cow<'static, str>,
     /// `True`, `False` or `Unknown`.
-    pub status: String,
+    pub status: Cow<'static, str>,
     /// One CamelCase word saying why.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// Human-readable detail.
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// When the status last changed (RFC 3339).
-    pub last_transition_time: String,
+    pub last_transition_time: Cow<'static, str>,
     /// The `metadata.generation` this condition was computed from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
 }
 
+/// The `lastTransitionTime` of conditions made here: the Unix epoch.
+const EPOCH: &str = "1970-01-01T00:00:00Z";
+
 impl Condition {
     /// A condition with the given type, status, reason and message, and an
     /// epoch `lastTransitionTime`.
+    ///
+    /// The text fields are [`Cow`]s so that the fixed words of a status
+    /// (types, reasons, `True`/`False`, most messages) are written without
+    /// allocating; conditions read from YAML or JSON own their text.
+    ///
+    /// ```
+    /// use gateway_types::meta::Condition;
+    ///
+    /// let c = Condition::new("Accepted", true, "Accepted", format!("{} listeners", 2));
+    /// assert!(c.is_true());
+    /// assert_eq!(c.reason, "Accepted");
+    /// assert_eq!(c.last_transition_time, "1970-01-01T00:00:00Z");
+    /// ```
     #[must_use]
-    pub fn new(type_: &str, status: bool, reason: &str, message: impl Into<String>) -> Self {
+    pub fn new(
+        type_: impl Into<Cow<'static, str>>,
+        status: bool,
+        reason: impl Into<Cow<'static, str>>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
-            type_: type_.to_owned(),
-            status: if status { "True" } else { "False" }.to_owned(),
-            reason: reason.to_owned(),
+            type_: type_.into(),
+            status: Cow::Borrowed(if status { "True" } else { "False" }),
+            reason: reason.into(),
             message: message.into(),
-            last_transition_time: "1970-01-01T00:00:00Z".to_owned(),
+            last_transition_time: Cow::Borrowed(EPOCH),
+            observed_generation: None,
+        }
+    }
+
+    /// The condition the CRDs put in a fresh object's status: `type_` is
+    /// `Unknown` with reason `Pending`, "Waiting for controller", at the
+    /// epoch.
+    ///
+    /// ```
+    /// use gateway_types::meta::Condition;
+    ///
+    /// let c = Condition::pending("Programmed");
+    /// assert_eq!((&*c.status, &*c.reason), ("Unknown", "Pending"));
+    /// ```
+    #[must_use]
+    pub fn pending(type_: &'static str) -> Self {
+        Self {
+            type_: Cow::Borrowed(type_),
+            status: Cow::Borrowed("Unknown"),
+            reason: Cow::Borrowed("Pending"),
+            message: Cow::Borrowed("Waiting for controller"),
+            last_transition_time: Cow::Borrowed(EPOCH),
             observed_generation: None,
         }
     }

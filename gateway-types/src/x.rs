@@ -430,20 +430,12 @@ impl MeshStatus {
     /// Fills in the API server's default conditions (`Accepted` and
     /// `Programmed`, both pending) when the list is absent.
     pub fn apply_defaults(&mut self) {
-        self.conditions
-            .get_or_insert_with(|| vec![pending("Accepted"), pending("Programmed")]);
-    }
-}
-
-/// The condition the API server writes before any controller has seen the object.
-fn pending(type_: &str) -> Condition {
-    Condition {
-        type_: type_.to_owned(),
-        status: "Unknown".to_owned(),
-        reason: "Pending".to_owned(),
-        message: "Waiting for controller".to_owned(),
-        last_transition_time: "1970-01-01T00:00:00Z".to_owned(),
-        observed_generation: None,
+        self.conditions.get_or_insert_with(|| {
+            vec![
+                Condition::pending("Accepted"),
+                Condition::pending("Programmed"),
+            ]
+        });
     }
 }
 
@@ -476,7 +468,7 @@ api_object! {
 impl Defaults for XMesh {
     fn apply_defaults(&mut self) {
         let status = self.status.get_or_insert_with(|| MeshStatus {
-            conditions: Some(vec![pending("Accepted")]),
+            conditions: Some(vec![Condition::pending("Accepted")]),
             supported_features: None,
         });
         status.apply_defaults();

@@ -16,7 +16,7 @@ const NEGATIVE_CONDITIONS: [&str; 3] = ["Conflicted", "PartiallyInvalid", "Overl
 /// `OverlappingTLSConfig`) that is.
 #[must_use]
 pub fn is_problem(condition: &Condition) -> bool {
-    let negative = NEGATIVE_CONDITIONS.contains(&condition.type_.as_str());
+    let negative = NEGATIVE_CONDITIONS.contains(&&*condition.type_);
     (condition.status == "True") == negative
 }
 
@@ -25,7 +25,7 @@ pub fn is_problem(condition: &Condition) -> bool {
 /// `True`, or `Conflicted` `True`.
 #[must_use]
 pub fn is_not_accepted(condition: &Condition) -> bool {
-    match condition.type_.as_str() {
+    match &*condition.type_ {
         "Accepted" | "ResolvedRefs" | "Programmed" => condition.status != "True",
         "Conflicted" => condition.status == "True",
         _ => false,
@@ -357,7 +357,7 @@ mod tests {
             ""
         )));
         let mut unknown = Condition::new("Programmed", true, "Pending", "");
-        unknown.status = "Unknown".to_owned();
+        unknown.status = "Unknown".into();
         assert!(is_problem(&unknown));
         assert!(is_not_accepted(&unknown));
         let overlap = Condition::new("OverlappingTLSConfig", true, "OverlappingHostnames", "");

@@ -629,7 +629,7 @@ fn parent_status(
                 Reason::ResolvedRefs,
                 "all references resolved",
             ),
-            Some((reason, m)) => cond(ConditionType::ResolvedRefs, false, *reason, m),
+            Some((reason, m)) => cond(ConditionType::ResolvedRefs, false, *reason, m.clone()),
         },
     ];
     let invalid: Vec<(usize, &(Reason, String))> = r

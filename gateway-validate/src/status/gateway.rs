@@ -68,7 +68,7 @@ impl GatewayState {
         let own = &self.listeners[..self.own];
         let valid = own.iter().filter(|l| l.is_valid()).count();
         let accepted = match &self.not_accepted {
-            Some((r, m)) => cond(ConditionType::Accepted, false, *r, m),
+            Some((r, m)) => cond(ConditionType::Accepted, false, *r, m.clone()),
             None if valid < own.len() => cond(
                 ConditionType::Accepted,
                 true,
@@ -83,7 +83,7 @@ impl GatewayState {
             ),
         };
         let programmed = match &self.not_accepted {
-            Some((_, m)) => cond(ConditionType::Programmed, false, Reason::Invalid, m),
+            Some((_, m)) => cond(ConditionType::Programmed, false, Reason::Invalid, m.clone()),
             None if self.address_unassigned => cond(
                 ConditionType::Programmed,
                 false,
@@ -98,7 +98,7 @@ impl GatewayState {
             ),
         };
         let resolved = match &self.client_cert {
-            Some((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m),
+            Some((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m.clone()),
             None if own.iter().any(|l| l.refs.is_some()) => cond(
                 ConditionType::ResolvedRefs,
                 false,

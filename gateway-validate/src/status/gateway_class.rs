@@ -102,7 +102,12 @@ pub(super) fn evaluate(
                     Reason::Accepted,
                     "the class is accepted",
                 ),
-                Err(m) => cond(ConditionType::Accepted, false, Reason::InvalidParameters, m),
+                Err(m) => cond(
+                    ConditionType::Accepted,
+                    false,
+                    Reason::InvalidParameters,
+                    m.clone(),
+                ),
             },
             cond(
                 ConditionType::SupportedVersion,

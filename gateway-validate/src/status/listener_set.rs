@@ -172,8 +172,8 @@ pub(super) fn status(world: &World<'_>, set: &SetState, gw: &GatewayState) -> Li
     let mut st = ListenerSetStatus::default();
     let mut conditions = match &set.detached {
         Some((a, p, m)) => vec![
-            cond(ConditionType::Accepted, false, *a, m),
-            cond(ConditionType::Programmed, false, *p, m),
+            cond(ConditionType::Accepted, false, *a, m.clone()),
+            cond(ConditionType::Programmed, false, *p, m.clone()),
         ],
         None => {
             let entries = &gw.listeners[set.range.clone()];

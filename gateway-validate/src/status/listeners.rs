@@ -153,7 +153,7 @@ impl ListenerState {
                 "the listener conflicts with another listener",
             )
         } else if let Some((r, m)) = &self.not_accepted {
-            cond(ConditionType::Accepted, false, *r, m)
+            cond(ConditionType::Accepted, false, *r, m.clone())
         } else {
             cond(
                 ConditionType::Accepted,
@@ -170,9 +170,9 @@ impl ListenerState {
                 "the listener conflicts with another listener",
             )
         } else if let Some((_, m)) = &self.not_accepted {
-            cond(ConditionType::Programmed, false, Reason::Invalid, m)
+            cond(ConditionType::Programmed, false, Reason::Invalid, m.clone())
         } else if let Some(m) = &self.unservable {
-            cond(ConditionType::Programmed, false, Reason::Invalid, m)
+            cond(ConditionType::Programmed, false, Reason::Invalid, m.clone())
         } else {
             cond(
                 ConditionType::Programmed,
@@ -182,7 +182,7 @@ impl ListenerState {
             )
         };
         let resolved = match &self.refs {
-            Some((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m),
+            Some((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m.clone()),
             None => cond(
                 ConditionType::ResolvedRefs,
                 true,

@@ -36,6 +36,8 @@ mod world;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
+
 use gateway_types::meta::Condition;
 
 pub use gateway_class::SUPPORTED_FEATURES;
@@ -50,7 +52,7 @@ fn cond(
     type_: ConditionType,
     status: bool,
     reason: Reason,
-    message: impl Into<String>,
+    message: impl Into<Cow<'static, str>>,
 ) -> Condition {
     Condition::new(type_.as_str(), status, reason.as_str(), message)
 }

@@ -336,7 +336,7 @@ pub(super) fn write_status(
                         Reason::Accepted,
                         "the policy is accepted",
                     ),
-                    Err((r, m)) => cond(ConditionType::Accepted, false, *r, m),
+                    Err((r, m)) => cond(ConditionType::Accepted, false, *r, m.clone()),
                 },
                 match &v.resolved {
                     Ok(()) => cond(
@@ -345,7 +345,7 @@ pub(super) fn write_status(
                         Reason::ResolvedRefs,
                         "all CA certificate references resolved",
                     ),
-                    Err((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m),
+                    Err((r, m)) => cond(ConditionType::ResolvedRefs, false, *r, m.clone()),
                 },
             ];
             set_generation(&mut conditions, p.generation);

@@ -276,7 +276,7 @@ fn conditions_items(
 
 fn condition_text(c: &Condition) -> String {
     if c.reason.is_empty() {
-        c.status.clone()
+        c.status.to_string()
     } else {
         format!("{}/{}", c.status, c.reason)
     }
