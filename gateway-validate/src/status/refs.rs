@@ -5,7 +5,7 @@
 //! first: without a grant the reference is `RefNotPermitted`, whatever the
 //! target (existence is not revealed).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use gateway_types::core::{Protocol, SECRET_TYPE_TLS, ServiceType};
 use gateway_types::reference_grant::ReferenceGrant;
@@ -14,7 +14,7 @@ use gateway_types::routing::ResolvedBackend;
 use super::pem;
 use super::policy::PolicyIndex;
 use super::routes::{BackendSpec, Kind};
-use super::world::World;
+use super::world::{NameMap, World};
 use crate::condition::Reason;
 
 /// Names a grant permits for one (from, to) pair.
@@ -39,7 +39,7 @@ struct GrantEntry {
 /// Lookups hash borrowed strings and allocate nothing.
 #[derive(Debug, Default)]
 pub(super) struct GrantIndex {
-    map: HashMap<String, HashMap<String, Vec<GrantEntry>>>,
+    map: NameMap<String, NameMap<String, Vec<GrantEntry>>>,
 }
 
 impl GrantIndex {

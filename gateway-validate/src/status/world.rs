@@ -25,14 +25,19 @@ use crate::snapshot::Snapshot;
 /// `(namespace, name)`.
 pub(super) type NsName = (String, String);
 
+/// A hash map keyed by names from the snapshot. foldhash is several times
+/// cheaper than std's SipHash on short keys, and its per-process random seed
+/// keeps names chosen to collide from degrading lookups.
+pub(super) type NameMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// A map keyed by namespace and name that is read with borrowed strings, so
 /// lookups allocate nothing.
 #[derive(Debug)]
-pub(super) struct NsMap<T>(HashMap<String, HashMap<String, T>>);
+pub(super) struct NsMap<T>(NameMap<String, NameMap<String, T>>);
 
 impl<T> Default for NsMap<T> {
     fn default() -> Self {
-        Self(HashMap::new())
+        Self(NameMap::default())
     }
 }
 
