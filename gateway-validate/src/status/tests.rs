@@ -1437,6 +1437,57 @@ fn backend_tls_policy_ancestors_stop_at_16_and_routes_through_the_gateways_left_
 }
 
 #[test]
+fn a_mirror_to_a_service_whose_policy_overflowed_does_not_resolve_and_is_dropped_on_the_gateways_left_out()
+ {
+    // 18 Gateways; each route sends traffic to `plain` (no policy) and
+    // mirrors it to `web`, which the policy governs.
+    let plain = SERVICE
+        .replace("name: web,", "name: plain,")
+        .replace("  - {name: dns, port: 53, protocol: UDP}\n", "");
+    let mut yaml = format!("{CA}{SERVICE}{plain}{}", policy("p", "", "ca"));
+    for g in 0..18 {
+        yaml.push_str(&gateway(&format!("gw-{g:02}"), HTTP));
+        let route = http_route(
+            &format!("r-{g:02}"),
+            "infra",
+            "  rules:
+  - backendRefs: [{name: plain, port: 8080}]
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: web, port: 8080}}}]",
+        );
+        yaml.push_str(&route.replace(
+            "{name: gw, namespace: infra}",
+            &format!("{{name: gw-{g:02}, namespace: infra}}"),
+        ));
+    }
+    let r = run(&yaml);
+    for (g, within) in [("00", true), ("15", true), ("16", false), ("17", false)] {
+        let route = format!("infra/r-{g}");
+        let want = if within {
+            "True/ResolvedRefs"
+        } else {
+            "False/UnsupportedProtocol"
+        };
+        assert_eq!(
+            route_cond(&r, "HTTPRoute", &route, 0, "ResolvedRefs"),
+            want,
+            "{route}"
+        );
+        let view = r
+            .routing("infra", &format!("gw-{g}"))
+            .expect("routing view");
+        let rule = &view.listeners[0].routes[0].rules[0];
+        // Traffic to the backend without a policy is unaffected.
+        assert_eq!(rule.backends[0].invalid, None, "gw-{g}");
+        if within {
+            assert_eq!(rule.mirrors.len(), 1, "gw-{g}: the mirror is kept");
+            assert!(rule.mirrors[0].1.tls.is_some(), "gw-{g}: with the policy");
+        } else {
+            assert!(rule.mirrors.is_empty(), "gw-{g}: no plaintext mirror");
+        }
+    }
+}
+
+#[test]
 fn backend_tls_policy_with_16_gateways_or_fewer_gets_no_ancestors_warning() {
     let route = http_route(
         "r",
