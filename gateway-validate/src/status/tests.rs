@@ -1366,24 +1366,56 @@ fn older_backend_tls_policy_wins_the_same_target() {
     );
 }
 
-#[test]
-fn backend_tls_policy_ancestors_stop_at_16_and_routes_through_the_gateways_left_out_do_not_resolve_its_service()
- {
-    // 18 Gateways (gw-00 .. gw-17), each with a route to the targeted Service.
-    let mut yaml = format!("{CA}{SERVICE}{}", policy("p", "", "ca"));
+/// Gateways `gw-00` to `gw-17` in `infra`, each with the HTTPRoute `r-NN`
+/// attached to it alone, whose spec ends with `rules`: two more Gateways
+/// than a BackendTLSPolicy's 16 ancestors.
+fn eighteen_gateways_with_a_route(rules: &str) -> String {
+    let mut yaml = String::new();
     for g in 0..18 {
         yaml.push_str(&gateway(&format!("gw-{g:02}"), HTTP));
-        let route = http_route(
-            &format!("r-{g:02}"),
-            "infra",
-            "  rules: [{backendRefs: [{name: web, port: 8080}]}]",
-        );
+        let route = http_route(&format!("r-{g:02}"), "infra", rules);
         yaml.push_str(&route.replace(
             "{name: gw, namespace: infra}",
             &format!("{{name: gw-{g:02}, namespace: infra}}"),
         ));
     }
-    let r = run(&yaml);
+    yaml
+}
+
+/// Asserts the `ResolvedRefs` condition of route `r-NN` on `gw-NN` (`True`
+/// within a policy's 16 ancestors, `False/UnsupportedProtocol` past them),
+/// and returns its first rule as that Gateway's routing view has it.
+fn overflow_checked_rule<'r>(
+    r: &'r Report,
+    g: &str,
+    within: bool,
+) -> &'r gateway_types::routing::RuleRouting {
+    let route = format!("infra/r-{g}");
+    let want = if within {
+        "True/ResolvedRefs"
+    } else {
+        "False/UnsupportedProtocol"
+    };
+    assert_eq!(
+        route_cond(r, "HTTPRoute", &route, 0, "ResolvedRefs"),
+        want,
+        "{route}"
+    );
+    let view = r
+        .routing("infra", &format!("gw-{g}"))
+        .expect("routing view");
+    &view.listeners[0].routes[0].rules[0]
+}
+
+#[test]
+fn backend_tls_policy_ancestors_stop_at_16_and_routes_through_the_gateways_left_out_do_not_resolve_its_service()
+ {
+    // 18 Gateways (gw-00 .. gw-17), each with a route to the targeted Service.
+    let r = run(&format!(
+        "{CA}{SERVICE}{}{}",
+        policy("p", "", "ca"),
+        eighteen_gateways_with_a_route("  rules: [{backendRefs: [{name: web, port: 8080}]}]"),
+    ));
     let st = r.policy_status("BackendTLSPolicy", "infra", "p").unwrap();
     assert_eq!(st.ancestors.len(), 16);
     let names: Vec<&str> = st
@@ -1403,29 +1435,17 @@ fn backend_tls_policy_ancestors_stop_at_16_and_routes_through_the_gateways_left_
     // The policy cannot be applied through the Gateways left out: routes
     // there do not resolve the Service it governs, and their views do not
     // send traffic to it; Gateways within the 16 are unaffected.
-    for (g, want) in [("00", "True/ResolvedRefs"), ("15", "True/ResolvedRefs")]
-        .into_iter()
-        .chain([
-            ("16", "False/UnsupportedProtocol"),
-            ("17", "False/UnsupportedProtocol"),
-        ])
-    {
-        let route = format!("infra/r-{g}");
-        assert_eq!(
-            route_cond(&r, "HTTPRoute", &route, 0, "ResolvedRefs"),
-            want,
-            "{route}"
-        );
-        let view = r
-            .routing("infra", &format!("gw-{g}"))
-            .expect("routing view");
-        let backend = &view.listeners[0].routes[0].rules[0].backends[0];
-        let invalid = backend.invalid.as_deref();
-        if want.starts_with("True") {
-            assert_eq!(invalid, None, "gw-{g}");
+    for (g, within) in [("00", true), ("15", true), ("16", false), ("17", false)] {
+        let backend = &overflow_checked_rule(&r, g, within).backends[0];
+        if within {
+            assert_eq!(backend.invalid, None, "gw-{g}");
             assert!(backend.tls.is_some(), "gw-{g}: the policy applies");
         } else {
-            assert_eq!(invalid, Some("UnsupportedProtocol"), "gw-{g}");
+            assert_eq!(
+                backend.invalid.as_deref(),
+                Some("UnsupportedProtocol"),
+                "gw-{g}"
+            );
         }
     }
     assert!(
@@ -1444,38 +1464,17 @@ fn a_mirror_to_a_service_whose_policy_overflowed_does_not_resolve_and_is_dropped
     let plain = SERVICE
         .replace("name: web,", "name: plain,")
         .replace("  - {name: dns, port: 53, protocol: UDP}\n", "");
-    let mut yaml = format!("{CA}{SERVICE}{plain}{}", policy("p", "", "ca"));
-    for g in 0..18 {
-        yaml.push_str(&gateway(&format!("gw-{g:02}"), HTTP));
-        let route = http_route(
-            &format!("r-{g:02}"),
-            "infra",
+    let r = run(&format!(
+        "{CA}{SERVICE}{plain}{}{}",
+        policy("p", "", "ca"),
+        eighteen_gateways_with_a_route(
             "  rules:
   - backendRefs: [{name: plain, port: 8080}]
-    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: web, port: 8080}}}]",
-        );
-        yaml.push_str(&route.replace(
-            "{name: gw, namespace: infra}",
-            &format!("{{name: gw-{g:02}, namespace: infra}}"),
-        ));
-    }
-    let r = run(&yaml);
+    filters: [{type: RequestMirror, requestMirror: {backendRef: {name: web, port: 8080}}}]"
+        ),
+    ));
     for (g, within) in [("00", true), ("15", true), ("16", false), ("17", false)] {
-        let route = format!("infra/r-{g}");
-        let want = if within {
-            "True/ResolvedRefs"
-        } else {
-            "False/UnsupportedProtocol"
-        };
-        assert_eq!(
-            route_cond(&r, "HTTPRoute", &route, 0, "ResolvedRefs"),
-            want,
-            "{route}"
-        );
-        let view = r
-            .routing("infra", &format!("gw-{g}"))
-            .expect("routing view");
-        let rule = &view.listeners[0].routes[0].rules[0];
+        let rule = overflow_checked_rule(&r, g, within);
         // Traffic to the backend without a policy is unaffected.
         assert_eq!(rule.backends[0].invalid, None, "gw-{g}");
         if within {
