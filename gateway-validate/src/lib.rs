@@ -199,7 +199,7 @@ pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
     let mut report = Report::default();
     // The defaulted objects admission checked, one per entry, handed to the
     // status pass so that it does not clone and default them again.
-    let mut defaulted = Vec::new();
+    let mut defaulted = Vec::with_capacity(snapshot.len());
     for entry in snapshot.entries() {
         let (findings, object) = admission::admit_keeping_defaults(entry, None, options);
         defaulted.push(object);
