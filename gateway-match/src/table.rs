@@ -157,6 +157,23 @@ fn chain(hash: u64, bytes: &[u8]) -> u64 {
     step(hash, pad_word(rest) ^ ((bytes.len() as u64) << 56))
 }
 
+/// [`chain`] from [`CHAIN_START`] over `bytes`: the hash of a path prefix
+/// (without its leading `/`) in the trie. A prefix of a longer string is
+/// hashed from the words of the longer string by [`chain_tail`].
+#[inline]
+fn prefix_hash(bytes: &[u8]) -> u64 {
+    chain(CHAIN_START, bytes)
+}
+
+/// The last step of [`chain`] over a string of `len` bytes whose whole
+/// words give `state` and whose remaining `n` bytes (`n < 8`) are the low
+/// bytes of `word`.
+#[inline]
+fn chain_tail(state: u64, word: u64, n: usize, len: usize) -> u64 {
+    let low = u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0);
+    step(state, (word & low) ^ ((len as u64) << 56))
+}
+
 /// The slot a hash starts probing at in a table of `2^bits` slots
 /// (Fibonacci hashing spreads the entropy of the high bits).
 #[inline]
@@ -662,18 +679,13 @@ impl<'a> PathKey<'a> {
     pub(crate) fn new(path: &'a str) -> Self {
         let mut key = Self::empty(path);
         let rest = path.as_bytes().get(1..).unwrap_or_default();
-        let mut hash = CHAIN_START;
-        let mut start = 0;
         for (i, &b) in rest.iter().enumerate() {
             if b == b'/' {
-                hash = chain(hash, rest.get(start..i).unwrap_or_default());
-                key.record(i + 1, hash);
-                start = i + 1;
+                key.record(i + 1, prefix_hash(rest.get(..i).unwrap_or_default()));
             }
         }
         if !rest.is_empty() {
-            hash = chain(hash, rest.get(start..).unwrap_or_default());
-            key.record(path.len(), hash);
+            key.record(path.len(), prefix_hash(rest));
         }
         key
     }
@@ -691,17 +703,26 @@ impl<'a> PathKey<'a> {
         key.path = raw;
         key.count = 0;
         key.all = true;
-        // Eight bytes at a time: check them and find the separators.
-        let mut hash = CHAIN_START;
-        let mut start = 0;
+        // Eight bytes at a time: check them, find the separators, and hash
+        // each prefix from the words already loaded. `state` is the chain
+        // over the whole words before `offset`.
+        let mut state = CHAIN_START;
         // The start of `rest` follows the leading `/`.
         let mut follows_slash = 0x80;
         let mut offset = 0;
-        while offset < rest.len() {
-            let chunk = rest.get(offset..).unwrap_or_default();
-            let w = match chunk.first_chunk::<8>() {
-                Some(c) => u64::from_le_bytes(*c),
-                None => padded_path_word(chunk),
+        let mut chunks = rest;
+        let mut last = 0;
+        while !chunks.is_empty() {
+            let (w, whole) = match chunks.split_first_chunk::<8>() {
+                Some((c, tail)) => {
+                    chunks = tail;
+                    (u64::from_le_bytes(*c), true)
+                }
+                None => {
+                    let w = padded_path_word(chunks);
+                    chunks = &[];
+                    (w, false)
+                }
             };
             let (mut slashes, bad) = scan_path_word(w, follows_slash);
             if bad {
@@ -709,17 +730,20 @@ impl<'a> PathKey<'a> {
             }
             follows_slash = slashes >> 56;
             while slashes != 0 {
-                let i = offset + (slashes.trailing_zeros() / 8) as usize;
-                hash = chain(hash, rest.get(start..i).unwrap_or_default());
-                key.record(i + 1, hash);
-                start = i + 1;
+                let byte = (slashes.trailing_zeros() / 8) as usize;
+                let end = offset + byte;
+                key.record(end + 1, chain_tail(state, w, byte, end));
                 slashes &= slashes - 1;
             }
+            if whole {
+                state = step(state, w);
+            }
+            last = w;
             offset += 8;
         }
         if !rest.is_empty() {
-            hash = chain(hash, rest.get(start..).unwrap_or_default());
-            key.record(raw.len(), hash);
+            // The last word counts only when it was not whole.
+            key.record(raw.len(), chain_tail(state, last, rest.len() % 8, rest.len()));
         }
         true
     }
@@ -837,10 +861,14 @@ impl Trie {
         let mut node = root;
         // The slot whose child is `node` (none for the root).
         let mut from = None;
-        let mut hash = CHAIN_START;
-        for segment in segments {
-            hash = chain(hash, segment.as_bytes());
-            let slot_hash = under(root, hash);
+        // The path down to the child, without its leading `/`.
+        let mut prefix: Vec<u8> = Vec::new();
+        for (depth, segment) in segments.enumerate() {
+            if depth > 0 {
+                prefix.push(b'/');
+            }
+            prefix.extend_from_slice(segment.as_bytes());
+            let slot_hash = under(root, prefix_hash(&prefix));
             if let Some(i) = self.child_slot(node, slot_hash, segment.as_bytes()) {
                 node = self.slots[i].child;
                 from = Some(i);
@@ -882,14 +910,17 @@ impl Trie {
         if key.all {
             return (node, true);
         }
-        // Deeper than the key records: hash on from the last prefix.
-        let mut hash = key.hashes[KEY_SEGMENTS - 1];
+        // Deeper than the key records: hash each further prefix.
+        let rest = bytes.get(1..).unwrap_or_default();
+        let mut end = start;
         for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
-            hash = chain(hash, segment);
+            end += segment.len();
+            let hash = prefix_hash(rest.get(..end - 1).unwrap_or_default());
             match self.child(node, under(root, hash), segment) {
                 Some((child, _)) => node = child,
                 None => return (node, false),
             }
+            end += 1;
         }
         (node, true)
     }
@@ -1030,6 +1061,32 @@ mod tests {
                     (key.count, key.ends, key.hashes),
                     (plain.count, plain.ends, plain.hashes)
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_hashes_from_the_scan_equal_hashes_of_each_prefix() {
+        for raw in [
+            "/a",
+            "/abcdefg",
+            "/abcdefgh",
+            "/abcdefg/",
+            "/abcdefgh/",
+            "/abcdefghijklmno/p",
+            "/abcdefghijklmnop/q/",
+            "/a/b/c/d/e/f/g/h/i/j",
+            "/svc1234/api/users/42",
+            "/x/abcdefghijklmnopqrstuvwxyz/y",
+        ] {
+            let mut key = PathKey::empty("/");
+            assert!(PathKey::normal_into(raw, &mut key), "{raw}");
+            let rest = &raw.as_bytes()[1..];
+            for i in 0..usize::from(key.count) {
+                let end = key.ends[i] as usize;
+                // `end` is where the segment ends in `raw`, one past `rest`.
+                let prefix = &rest[..end - 1];
+                assert_eq!(key.hashes[i], prefix_hash(prefix), "{raw} {end}");
             }
         }
     }
