@@ -133,12 +133,12 @@ impl Span {
 }
 
 /// The start of a [`chain`] of words.
-const CHAIN_START: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const CHAIN_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// One step of the word hash used by the tables: the same multiply-rotate
 /// step as [`FastHasher`], a few cycles per 8 bytes of key.
 #[inline]
-fn step(hash: u64, word: u64) -> u64 {
+pub(crate) fn step(hash: u64, word: u64) -> u64 {
     (hash.rotate_left(5) ^ word).wrapping_mul(SEED)
 }
 
@@ -185,7 +185,7 @@ fn home(hash: u64, mask: usize) -> usize {
 /// with zeros, with two overlapping loads instead of a copy loop (so two
 /// slices of the same length give the same word only when equal).
 #[inline]
-fn pad_word(bytes: &[u8]) -> u64 {
+pub(crate) fn pad_word(bytes: &[u8]) -> u64 {
     let n = bytes.len();
     if n >= 4 {
         let lo = bytes
@@ -305,9 +305,14 @@ impl StrMap {
         if self.used == 0 {
             return None;
         }
-        let key = key.as_bytes();
-        let hash = Self::hash(key);
-        let words = probe_words(key);
+        self.get_name(&HostName::new(key))
+    }
+
+    /// The value for a key whose hash and words are known.
+    #[inline]
+    fn get_name(&self, name: &HostName<'_>) -> Option<u32> {
+        let key = name.name.as_bytes();
+        let (hash, words) = (name.hash, name.words);
         let mask = self.slots.len() - 1;
         let mut i = home(hash, mask);
         loop {
@@ -362,6 +367,45 @@ impl StrMap {
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.used == 0
+    }
+}
+
+/// A normalised request host with its [`StrMap`] hash and key words,
+/// computed once per request (by the host check's pass over the bytes)
+/// and used for every hostname table the request visits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HostName<'a> {
+    pub(crate) name: &'a str,
+    hash: u64,
+    words: KeyWords,
+}
+
+impl<'a> HostName<'a> {
+    /// Hashes `name`.
+    #[inline]
+    pub(crate) fn new(name: &'a str) -> Self {
+        Self {
+            name,
+            hash: StrMap::hash(name.as_bytes()),
+            words: probe_words(name.as_bytes()),
+        }
+    }
+
+    /// Builds the name from the words of a pass over it: `hash` the chain
+    /// over its whole words, `first` its first two words zero-padded, and
+    /// `tail` its last, partial, word zero-padded (0 when there is none).
+    #[inline]
+    pub(crate) fn from_words(name: &'a str, hash: u64, first: [u64; 2], tail: u64) -> Self {
+        let len = name.len();
+        Self {
+            name,
+            hash: step(hash, tail ^ ((len as u64) << 56)),
+            words: if len <= INLINE_KEY {
+                KeyWords(first)
+            } else {
+                KeyWords([0; 2])
+            },
+        }
     }
 }
 
@@ -471,19 +515,30 @@ impl<T> HostIndex<T> {
     /// Calls `f` on the values whose hostname matches `host` (normalised:
     /// lower case, no port, no trailing dot), most specific first, until it
     /// returns `Some`. Allocation-free; skips the maps that are empty.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn find_map<'s, R>(
         &'s self,
         host: &str,
+        f: impl FnMut(&'s T) -> Option<R>,
+    ) -> Option<R> {
+        self.find_map_name(&HostName::new(host), f)
+    }
+
+    /// [`find_map`](Self::find_map) for a host already hashed.
+    #[inline]
+    pub(crate) fn find_map_name<'s, R>(
+        &'s self,
+        host: &HostName<'_>,
         mut f: impl FnMut(&'s T) -> Option<R>,
     ) -> Option<R> {
         if !self.exact.is_empty()
-            && let Some(v) = self.exact.get(host).and_then(|i| self.value(i))
+            && let Some(v) = self.exact.get_name(host).and_then(|i| self.value(i))
             && let Some(r) = f(v)
         {
             return Some(r);
         }
         if !self.wildcard.is_empty() {
+            let host = host.name;
             let bytes = host.as_bytes();
             let mut from = 0;
             while let Some(dot) = bytes
@@ -508,9 +563,15 @@ impl<T> HostIndex<T> {
     }
 
     /// The most specific value whose hostname matches `host`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn best(&self, host: &str) -> Option<&T> {
         self.find_map(host, Some)
+    }
+
+    /// [`best`](Self::best) for a host already hashed.
+    #[inline]
+    pub(crate) fn best_name(&self, host: &HostName<'_>) -> Option<&T> {
+        self.find_map_name(host, Some)
     }
 }
 
