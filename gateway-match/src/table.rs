@@ -170,7 +170,8 @@ fn prefix_hash(bytes: &[u8]) -> u64 {
 /// bytes of `word`.
 #[inline]
 fn chain_tail(state: u64, word: u64, n: usize, len: usize) -> u64 {
-    let low = u64::MAX.checked_shr(64 - 8 * n as u32).unwrap_or(0);
+    // `n < 8`: the mask keeps the shift in range for the compiler too.
+    let low = (1u64 << ((8 * n) & 63)).wrapping_sub(1);
     step(state, (word & low) ^ ((len as u64) << 56))
 }
 
@@ -671,11 +672,11 @@ pub(crate) const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
 #[inline]
 fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
     let ascii = w & HIGH == 0;
-    // `- . /` and digits, upper case, `_`, lower case, `~`.
+    // `- . /` and digits, letters (upper case lowered by setting bit 5,
+    // which maps no other byte into `a..=z`), `_`, `~`.
     let allowed = in_range(w, b'-', b'9')
-        | in_range(w, b'A', b'Z')
+        | in_range(w | (ONES * 0x20), b'a', b'z')
         | in_range(w, b'_', b'_')
-        | in_range(w, b'a', b'z')
         | in_range(w, b'~', b'~');
     let slash = in_range(w, b'/', b'/');
     let dot = in_range(w, b'.', b'.');
@@ -736,6 +737,16 @@ impl<'a> PathKey<'a> {
         }
     }
 
+    /// Records segment `i` (ignored past [`KEY_SEGMENTS`]); `end` fits in
+    /// a `u32`.
+    #[inline]
+    fn set(&mut self, i: usize, end: usize, hash: u64) {
+        if let (Some(e), Some(h)) = (self.ends.get_mut(i), self.hashes.get_mut(i)) {
+            *e = end as u32;
+            *h = hash;
+        }
+    }
+
     /// The key of a path that is already normalised.
     pub(crate) fn new(path: &'a str) -> Self {
         let mut key = Self::empty(path);
@@ -761,9 +772,12 @@ impl<'a> PathKey<'a> {
         let Some((&b'/', rest)) = raw.as_bytes().split_first() else {
             return false;
         };
+        // Segment ends are kept as `u32`.
+        if u32::try_from(raw.len()).is_err() {
+            return false;
+        }
         key.path = raw;
-        key.count = 0;
-        key.all = true;
+        let mut count = 0;
         // Eight bytes at a time: check them, find the separators, and hash
         // each prefix from the words already loaded. `state` is the chain
         // over the whole words before `offset`.
@@ -793,7 +807,8 @@ impl<'a> PathKey<'a> {
             while slashes != 0 {
                 let byte = (slashes.trailing_zeros() / 8) as usize;
                 let end = offset + byte;
-                key.record(end + 1, chain_tail(state, w, byte, end));
+                key.set(count, end + 1, chain_tail(state, w, byte, end));
+                count += 1;
                 slashes &= slashes - 1;
             }
             if whole {
@@ -804,8 +819,11 @@ impl<'a> PathKey<'a> {
         }
         if !rest.is_empty() {
             // The last word counts only when it was not whole.
-            key.record(raw.len(), chain_tail(state, last, rest.len() % 8, rest.len()));
+            key.set(count, raw.len(), chain_tail(state, last, rest.len() % 8, rest.len()));
+            count += 1;
         }
+        key.count = u8::try_from(count.min(KEY_SEGMENTS)).unwrap_or(0);
+        key.all = count <= KEY_SEGMENTS;
         true
     }
 }
