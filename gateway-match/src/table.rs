@@ -819,7 +819,11 @@ impl<'a> PathKey<'a> {
         }
         if !rest.is_empty() {
             // The last word counts only when it was not whole.
-            key.set(count, raw.len(), chain_tail(state, last, rest.len() % 8, rest.len()));
+            key.set(
+                count,
+                raw.len(),
+                chain_tail(state, last, rest.len() % 8, rest.len()),
+            );
             count += 1;
         }
         key.count = u8::try_from(count.min(KEY_SEGMENTS)).unwrap_or(0);
