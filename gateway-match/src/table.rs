@@ -158,9 +158,9 @@ fn chain(hash: u64, bytes: &[u8]) -> u64 {
 }
 
 /// [`chain`] from [`CHAIN_START`] over `bytes`: the hash of a path prefix
-/// (without its leading `/`) in the trie. A prefix of a longer string is
-/// hashed from the words of the longer string by [`chain_tail`].
-#[inline]
+/// (without its leading `/`) in the trie, the definition that
+/// [`PrefixHasher`] and the request path scan follow.
+#[cfg(test)]
 fn prefix_hash(bytes: &[u8]) -> u64 {
     chain(CHAIN_START, bytes)
 }
@@ -173,6 +173,44 @@ fn chain_tail(state: u64, word: u64, n: usize, len: usize) -> u64 {
     // `n < 8`: the mask keeps the shift in range for the compiler too.
     let low = (1u64 << ((8 * n) & 63)).wrapping_sub(1);
     step(state, (word & low) ^ ((len as u64) << 56))
+}
+
+/// Hashes prefixes of one string (a path without its leading `/`) from the
+/// shortest to the longest, each as [`chain`] from [`CHAIN_START`] over the
+/// prefix, folding each whole word once: linear in the string however many
+/// prefixes are hashed (a deep request path or route path costs no more).
+struct PrefixHasher<'a> {
+    text: &'a [u8],
+    /// The chain over the first `words` whole words of `text`.
+    state: u64,
+    words: usize,
+}
+
+impl<'a> PrefixHasher<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Self {
+            text,
+            state: CHAIN_START,
+            words: 0,
+        }
+    }
+
+    /// The hash of the first `end` bytes (at most the length); `end` at
+    /// least the `end` of the previous call.
+    fn up_to(&mut self, end: usize) -> u64 {
+        let whole = end / 8;
+        while self.words < whole {
+            let w = self
+                .text
+                .get(self.words * 8..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .map_or(0, |c| u64::from_le_bytes(*c));
+            self.state = step(self.state, w);
+            self.words += 1;
+        }
+        let tail = pad_word(self.text.get(whole * 8..end).unwrap_or_default());
+        step(self.state, tail ^ ((end as u64) << 56))
+    }
 }
 
 /// The slot a hash starts probing at in a table of `2^bits` slots
@@ -751,13 +789,18 @@ impl<'a> PathKey<'a> {
     pub(crate) fn new(path: &'a str) -> Self {
         let mut key = Self::empty(path);
         let rest = path.as_bytes().get(1..).unwrap_or_default();
+        let mut hasher = PrefixHasher::new(rest);
         for (i, &b) in rest.iter().enumerate() {
             if b == b'/' {
-                key.record(i + 1, prefix_hash(rest.get(..i).unwrap_or_default()));
+                if usize::from(key.count) == KEY_SEGMENTS {
+                    key.all = false;
+                    return key;
+                }
+                key.record(i + 1, hasher.up_to(i));
             }
         }
         if !rest.is_empty() {
-            key.record(path.len(), prefix_hash(rest));
+            key.record(path.len(), hasher.up_to(rest.len()));
         }
         key
     }
@@ -900,7 +943,7 @@ impl Trie {
         slots[i] = slot;
     }
 
-    fn add_child(&mut self, parent: u32, hash: u32, segment: &str) -> u32 {
+    fn add_child(&mut self, parent: u32, hash: u32, segment: &[u8]) -> u32 {
         if (self.used + 1) * 2 > self.slots.len() {
             let size = (self.slots.len() * 2).max(16);
             let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
@@ -914,7 +957,7 @@ impl Trie {
             parent,
             child,
             len: u32::try_from(segment.len()).map_or(SEGMENT_LEN, |n| n.min(SEGMENT_LEN)),
-            key: KeyWords::store(segment.as_bytes(), &mut self.text),
+            key: KeyWords::store(segment, &mut self.text),
         };
         self.segment_bytes += segment.len();
         Self::place(&mut self.slots, slot);
@@ -941,18 +984,25 @@ impl Trie {
 
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
+        // The path without its leading `/`, and where each segment ends.
+        let mut path: Vec<u8> = Vec::new();
+        let mut ends: Vec<(usize, usize)> = Vec::new();
+        for (depth, segment) in segments.enumerate() {
+            if depth > 0 {
+                path.push(b'/');
+            }
+            let start = path.len();
+            path.extend_from_slice(segment.as_bytes());
+            ends.push((start, path.len()));
+        }
+        let mut hasher = PrefixHasher::new(&path);
         let mut node = root;
         // The slot whose child is `node` (none for the root).
         let mut from = None;
-        // The path down to the child, without its leading `/`.
-        let mut prefix: Vec<u8> = Vec::new();
-        for (depth, segment) in segments.enumerate() {
-            if depth > 0 {
-                prefix.push(b'/');
-            }
-            prefix.extend_from_slice(segment.as_bytes());
-            let slot_hash = under(root, prefix_hash(&prefix));
-            if let Some(i) = self.child_slot(node, slot_hash, segment.as_bytes()) {
+        for (start, end) in ends {
+            let segment = path.get(start..end).unwrap_or_default();
+            let slot_hash = under(root, hasher.up_to(end));
+            if let Some(i) = self.child_slot(node, slot_hash, segment) {
                 node = self.slots[i].child;
                 from = Some(i);
                 continue;
@@ -963,7 +1013,7 @@ impl Trie {
             }
             let parent = node;
             node = self.add_child(parent, slot_hash, segment);
-            from = self.child_slot(parent, slot_hash, segment.as_bytes());
+            from = self.child_slot(parent, slot_hash, segment);
         }
         node
     }
@@ -994,11 +1044,11 @@ impl Trie {
             return (node, true);
         }
         // Deeper than the key records: hash each further prefix.
-        let rest = bytes.get(1..).unwrap_or_default();
+        let mut hasher = PrefixHasher::new(bytes.get(1..).unwrap_or_default());
         let mut end = start;
         for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
             end += segment.len();
-            let hash = prefix_hash(rest.get(..end - 1).unwrap_or_default());
+            let hash = hasher.up_to(end - 1);
             match self.child(node, under(root, hash), segment) {
                 Some((child, _)) => node = child,
                 None => return (node, false),
@@ -1171,6 +1221,15 @@ mod tests {
                 let prefix = &rest[..end - 1];
                 assert_eq!(key.hashes[i], prefix_hash(prefix), "{raw} {end}");
             }
+        }
+    }
+
+    #[test]
+    fn prefix_hasher_agrees_with_hashing_each_prefix() {
+        let text = b"abcdefg/abcdefgh/i/jklmnopqrstuvwxyz/0123456/";
+        let mut hasher = PrefixHasher::new(text);
+        for end in 0..=text.len() {
+            assert_eq!(hasher.up_to(end), prefix_hash(&text[..end]), "{end}");
         }
     }
 
