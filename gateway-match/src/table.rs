@@ -677,6 +677,9 @@ pub(crate) struct Trie {
     text: Vec<u8>,
     /// Bytes of every segment, inline or not.
     segment_bytes: usize,
+    /// [`insert`](Self::insert)'s buffers, kept to spare an allocation per
+    /// insert.
+    scratch: (Vec<u8>, Vec<(usize, usize)>),
 }
 
 /// The slot hash of a path (hashed without its leading `/`) under `root`,
@@ -984,9 +987,11 @@ impl Trie {
 
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
-        // The path without its leading `/`, and where each segment ends.
-        let mut path: Vec<u8> = Vec::new();
-        let mut ends: Vec<(usize, usize)> = Vec::new();
+        // The path without its leading `/`, and where each segment ends
+        // (in buffers kept between inserts).
+        let (mut path, mut ends) = std::mem::take(&mut self.scratch);
+        path.clear();
+        ends.clear();
         for (depth, segment) in segments.enumerate() {
             if depth > 0 {
                 path.push(b'/');
@@ -999,7 +1004,7 @@ impl Trie {
         let mut node = root;
         // The slot whose child is `node` (none for the root).
         let mut from = None;
-        for (start, end) in ends {
+        for &(start, end) in &ends {
             let segment = path.get(start..end).unwrap_or_default();
             let slot_hash = under(root, hasher.up_to(end));
             if let Some(i) = self.child_slot(node, slot_hash, segment) {
@@ -1015,6 +1020,7 @@ impl Trie {
             node = self.add_child(parent, slot_hash, segment);
             from = self.child_slot(parent, slot_hash, segment);
         }
+        self.scratch = (path, ends);
         node
     }
 
@@ -1071,6 +1077,7 @@ impl Trie {
 
     /// Trims spare capacity after building.
     pub(crate) fn shrink(&mut self) {
+        self.scratch = Default::default();
         self.nodes.shrink_to_fit();
         self.text.shrink_to_fit();
     }
