@@ -33,7 +33,7 @@ use crate::matched::Timeouts;
 use crate::pattern::Pattern;
 use crate::predicate::Predicates;
 use crate::router::Config;
-use crate::table::{FastMap, HostIndex, NONE, PathKey, Span, Trie};
+use crate::table::{FastMap, HostIndex, HostName, NONE, PathKey, Span, Trie};
 
 /// One compiled rule of an HTTPRoute or GRPCRoute on one listener.
 #[derive(Debug)]
@@ -214,9 +214,14 @@ impl Inner {
     /// The winning match on an HTTP(S) listener, visiting its hostname
     /// buckets from the most specific.
     #[inline]
-    pub(crate) fn lookup(&self, listener: u32, host: &str, req: &Request<'_>) -> Option<&Entry> {
+    pub(crate) fn lookup(
+        &self,
+        listener: u32,
+        host: &HostName<'_>,
+        req: &Request<'_>,
+    ) -> Option<&Entry> {
         let table = self.tables.get(listener as usize)?;
-        table.buckets.find_map(host, |&bucket| {
+        table.buckets.find_map_name(host, |&bucket| {
             let bucket = self.buckets.get(bucket as usize)?;
             if let (Some((service, method)), Some(grpc)) = (req.grpc, &bucket.grpc)
                 && let Some(e) = self.lookup_grpc(grpc, service, method, req)

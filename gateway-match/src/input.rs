@@ -228,6 +228,19 @@ fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
         offset += 8;
         rest = tail;
     }
+    if rest.is_empty() {
+        return None;
+    }
+    // The last 8 bytes, when there are 8: those before `offset` hold no
+    // needle, so the lowest one found is the first.
+    if let Some(last) = bytes
+        .len()
+        .checked_sub(8)
+        .and_then(|from| bytes.get(from..))
+        .and_then(<[u8]>::first_chunk::<8>)
+    {
+        return zero(u64::from_le_bytes(*last) ^ pattern).map(|i| bytes.len() - 8 + i);
+    }
     rest.iter().position(|&b| b == needle).map(|i| offset + i)
 }
 

@@ -12,7 +12,7 @@ use crate::host::{HostError, normalize_host};
 use crate::input::{Input, Scheme};
 use crate::matched::{Match, StreamMatch};
 use crate::path::{NormalizeOptions, PathError, normalize_path};
-use crate::table::{HIGH, PathKey, in_range, padded_path_word};
+use crate::table::{CHAIN_START, HIGH, HostName, ONES, PathKey, in_range, pad_word, step};
 
 /// Router options. Setters take and return the value; unset options keep
 /// their documented default.
@@ -326,9 +326,10 @@ enum Miss {
 
 /// `raw` when it is a host name that normalisation would return unchanged:
 /// 1 to 253 bytes of `a-z 0-9 - _ .`, without an empty label or a trailing
-/// dot. The common case, checked in one pass.
-#[inline]
-fn normal_host(raw: &str) -> Option<&str> {
+/// dot. The common case, checked in one pass, which also hashes the name
+/// for the hostname tables.
+#[inline(always)]
+fn normal_host(raw: &str) -> Option<HostName<'_>> {
     let bytes = raw.as_bytes();
     if bytes.len() > crate::host::MAX_HOST_LEN {
         return None;
@@ -340,11 +341,31 @@ fn normal_host(raw: &str) -> Option<&str> {
     // after the start or after a dot.
     let mut follows_dot = HIGH & 0xff;
     let mut rest = bytes;
+    let mut hash = CHAIN_START;
+    let mut first = [0u64; 2];
+    let mut tail = 0;
+    let mut index = 0;
     while !rest.is_empty() {
-        let (w, tail) = match rest.split_first_chunk::<8>() {
-            Some((c, tail)) => (u64::from_le_bytes(*c), tail),
-            None => (padded_path_word(rest), &[][..]),
+        let (data, w) = match rest.split_first_chunk::<8>() {
+            Some((c, more)) => {
+                rest = more;
+                let w = u64::from_le_bytes(*c);
+                hash = step(hash, w);
+                (w, w)
+            }
+            None => {
+                // The missing bytes read as `a`, a byte the check accepts.
+                let data = pad_word(rest);
+                let fill = (u64::MAX << (8 * rest.len())) & (ONES * u64::from(b'a'));
+                rest = &[];
+                tail = data;
+                (data, data | fill)
+            }
         };
+        if let Some(slot) = first.get_mut(index) {
+            *slot = data;
+        }
+        index += 1;
         let allowed = in_range(w, b'-', b'.')
             | in_range(w, b'0', b'9')
             | in_range(w, b'_', b'_')
@@ -354,23 +375,22 @@ fn normal_host(raw: &str) -> Option<&str> {
             return None;
         }
         follows_dot = dot >> 56;
-        rest = tail;
     }
-    Some(raw)
+    Some(HostName::from_words(raw, hash, first, tail))
 }
 
 /// Calls `f` with the normalised host, allocating only when the host has
 /// upper-case letters and is too long for the stack buffer.
 #[inline]
-fn with_host<R>(raw: &str, f: impl FnOnce(&str) -> R) -> Result<R, HostError> {
+fn with_host<R>(raw: &str, f: impl FnOnce(&HostName<'_>) -> R) -> Result<R, HostError> {
     match normal_host(raw) {
-        Some(host) => Ok(f(host)),
+        Some(host) => Ok(f(&host)),
         None => with_host_slow(raw, f),
     }
 }
 
 #[inline(never)]
-fn with_host_slow<R>(raw: &str, f: impl FnOnce(&str) -> R) -> Result<R, HostError> {
+fn with_host_slow<R>(raw: &str, f: impl FnOnce(&HostName<'_>) -> R) -> Result<R, HostError> {
     let mut buf = [0u8; 272];
     let lowered = if raw.len() <= buf.len() && raw.bytes().any(|b| b.is_ascii_uppercase()) {
         let out = &mut buf[..raw.len()];
@@ -382,7 +402,7 @@ fn with_host_slow<R>(raw: &str, f: impl FnOnce(&str) -> R) -> Result<R, HostErro
         raw
     };
     let host = normalize_host(lowered)?;
-    Ok(f(&host))
+    Ok(f(&HostName::new(&host)))
 }
 
 /// Calls `f` with the normalised path, split for the trie walk; allocates
@@ -476,13 +496,13 @@ impl Router {
         with_host(input.host, |host| {
             let ports = inner.port(input.port).ok_or(Miss::NoListener)?;
             let listener = match input.scheme {
-                Scheme::Http => *ports.http.best(host).ok_or(Miss::NoListener)?,
+                Scheme::Http => *ports.http.best_name(host).ok_or(Miss::NoListener)?,
                 Scheme::Https => {
-                    let by_host = ports.https.best(host).copied();
+                    let by_host = ports.https.best_name(host).copied();
                     match input.sni.filter(|s| !s.is_empty()) {
                         None => by_host.ok_or(Miss::NoListener)?,
                         Some(sni) => {
-                            let by_sni = with_host(sni, |sni| ports.https.best(sni).copied())
+                            let by_sni = with_host(sni, |sni| ports.https.best_name(sni).copied())
                                 .ok()
                                 .flatten()
                                 .ok_or(Miss::NoListener)?;
@@ -529,9 +549,9 @@ impl Router {
         let inner = &*self.inner;
         let ports = inner.port(port)?;
         with_host(sni, |sni| {
-            let li = *ports.tls.best(sni)?;
+            let li = *ports.tls.best_name(sni)?;
             let table = inner.tables.get(li as usize)?;
-            let &(position, rule) = table.tls.find_map(sni, |v| v.first())?;
+            let &(position, rule) = table.tls.find_map_name(sni, |v| v.first())?;
             self.stream_match(li, position, rule)
         })
         .ok()
@@ -609,7 +629,10 @@ mod tests {
             "a b",
             "é.com",
             "1.2.3.4",
+            "abcdefgh",
+            "abcdefghijklmnop",
             "abcdefgh.ijklmnop",
+            "abcdefgh.ijklmnop.qrstuvw",
             "abcdefg..ijklmnop",
             "abcdefgh..ijklmnop",
             "abcdefgh.",
@@ -620,9 +643,11 @@ mod tests {
             "a@b",
         ] {
             if let Some(fast) = normal_host(raw) {
-                assert_eq!(normalize_host(raw).as_deref(), Ok(fast), "{raw}");
+                assert_eq!(normalize_host(raw).as_deref(), Ok(fast.name), "{raw}");
+                let plain = HostName::new(fast.name);
+                assert_eq!(format!("{fast:?}"), format!("{plain:?}"), "{raw}");
             }
-            let slow = with_host(raw, str::to_owned).ok();
+            let slow = with_host(raw, |h| h.name.to_owned()).ok();
             assert_eq!(
                 slow.as_deref(),
                 normalize_host(raw).ok().as_deref(),

@@ -133,12 +133,12 @@ impl Span {
 }
 
 /// The start of a [`chain`] of words.
-const CHAIN_START: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const CHAIN_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// One step of the word hash used by the tables: the same multiply-rotate
 /// step as [`FastHasher`], a few cycles per 8 bytes of key.
 #[inline]
-fn step(hash: u64, word: u64) -> u64 {
+pub(crate) fn step(hash: u64, word: u64) -> u64 {
     (hash.rotate_left(5) ^ word).wrapping_mul(SEED)
 }
 
@@ -157,6 +157,62 @@ fn chain(hash: u64, bytes: &[u8]) -> u64 {
     step(hash, pad_word(rest) ^ ((bytes.len() as u64) << 56))
 }
 
+/// [`chain`] from [`CHAIN_START`] over `bytes`: the hash of a path prefix
+/// (without its leading `/`) in the trie, the definition that
+/// [`PrefixHasher`] and the request path scan follow.
+#[cfg(test)]
+fn prefix_hash(bytes: &[u8]) -> u64 {
+    chain(CHAIN_START, bytes)
+}
+
+/// The last step of [`chain`] over a string of `len` bytes whose whole
+/// words give `state` and whose remaining `n` bytes (`n < 8`) are the low
+/// bytes of `word`.
+#[inline]
+fn chain_tail(state: u64, word: u64, n: usize, len: usize) -> u64 {
+    // `n < 8`: the mask keeps the shift in range for the compiler too.
+    let low = (1u64 << ((8 * n) & 63)).wrapping_sub(1);
+    step(state, (word & low) ^ ((len as u64) << 56))
+}
+
+/// Hashes prefixes of one string (a path without its leading `/`) from the
+/// shortest to the longest, each as [`chain`] from [`CHAIN_START`] over the
+/// prefix, folding each whole word once: linear in the string however many
+/// prefixes are hashed (a deep request path or route path costs no more).
+struct PrefixHasher<'a> {
+    text: &'a [u8],
+    /// The chain over the first `words` whole words of `text`.
+    state: u64,
+    words: usize,
+}
+
+impl<'a> PrefixHasher<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Self {
+            text,
+            state: CHAIN_START,
+            words: 0,
+        }
+    }
+
+    /// The hash of the first `end` bytes (at most the length); `end` at
+    /// least the `end` of the previous call.
+    fn up_to(&mut self, end: usize) -> u64 {
+        let whole = end / 8;
+        while self.words < whole {
+            let w = self
+                .text
+                .get(self.words * 8..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .map_or(0, |c| u64::from_le_bytes(*c));
+            self.state = step(self.state, w);
+            self.words += 1;
+        }
+        let tail = pad_word(self.text.get(whole * 8..end).unwrap_or_default());
+        step(self.state, tail ^ ((end as u64) << 56))
+    }
+}
+
 /// The slot a hash starts probing at in a table of `2^bits` slots
 /// (Fibonacci hashing spreads the entropy of the high bits).
 #[inline]
@@ -168,7 +224,7 @@ fn home(hash: u64, mask: usize) -> usize {
 /// with zeros, with two overlapping loads instead of a copy loop (so two
 /// slices of the same length give the same word only when equal).
 #[inline]
-fn pad_word(bytes: &[u8]) -> u64 {
+pub(crate) fn pad_word(bytes: &[u8]) -> u64 {
     let n = bytes.len();
     if n >= 4 {
         let lo = bytes
@@ -288,9 +344,14 @@ impl StrMap {
         if self.used == 0 {
             return None;
         }
-        let key = key.as_bytes();
-        let hash = Self::hash(key);
-        let words = probe_words(key);
+        self.get_name(&HostName::new(key))
+    }
+
+    /// The value for a key whose hash and words are known.
+    #[inline]
+    fn get_name(&self, name: &HostName<'_>) -> Option<u32> {
+        let key = name.name.as_bytes();
+        let (hash, words) = (name.hash, name.words);
         let mask = self.slots.len() - 1;
         let mut i = home(hash, mask);
         loop {
@@ -345,6 +406,45 @@ impl StrMap {
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.used == 0
+    }
+}
+
+/// A normalised request host with its [`StrMap`] hash and key words,
+/// computed once per request (by the host check's pass over the bytes)
+/// and used for every hostname table the request visits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HostName<'a> {
+    pub(crate) name: &'a str,
+    hash: u64,
+    words: KeyWords,
+}
+
+impl<'a> HostName<'a> {
+    /// Hashes `name`.
+    #[inline]
+    pub(crate) fn new(name: &'a str) -> Self {
+        Self {
+            name,
+            hash: StrMap::hash(name.as_bytes()),
+            words: probe_words(name.as_bytes()),
+        }
+    }
+
+    /// Builds the name from the words of a pass over it: `hash` the chain
+    /// over its whole words, `first` its first two words zero-padded, and
+    /// `tail` its last, partial, word zero-padded (0 when there is none).
+    #[inline]
+    pub(crate) fn from_words(name: &'a str, hash: u64, first: [u64; 2], tail: u64) -> Self {
+        let len = name.len();
+        Self {
+            name,
+            hash: step(hash, tail ^ ((len as u64) << 56)),
+            words: if len <= INLINE_KEY {
+                KeyWords(first)
+            } else {
+                KeyWords([0; 2])
+            },
+        }
     }
 }
 
@@ -454,19 +554,30 @@ impl<T> HostIndex<T> {
     /// Calls `f` on the values whose hostname matches `host` (normalised:
     /// lower case, no port, no trailing dot), most specific first, until it
     /// returns `Some`. Allocation-free; skips the maps that are empty.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn find_map<'s, R>(
         &'s self,
         host: &str,
+        f: impl FnMut(&'s T) -> Option<R>,
+    ) -> Option<R> {
+        self.find_map_name(&HostName::new(host), f)
+    }
+
+    /// [`find_map`](Self::find_map) for a host already hashed.
+    #[inline]
+    pub(crate) fn find_map_name<'s, R>(
+        &'s self,
+        host: &HostName<'_>,
         mut f: impl FnMut(&'s T) -> Option<R>,
     ) -> Option<R> {
         if !self.exact.is_empty()
-            && let Some(v) = self.exact.get(host).and_then(|i| self.value(i))
+            && let Some(v) = self.exact.get_name(host).and_then(|i| self.value(i))
             && let Some(r) = f(v)
         {
             return Some(r);
         }
         if !self.wildcard.is_empty() {
+            let host = host.name;
             let bytes = host.as_bytes();
             let mut from = 0;
             while let Some(dot) = bytes
@@ -491,9 +602,15 @@ impl<T> HostIndex<T> {
     }
 
     /// The most specific value whose hostname matches `host`.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn best(&self, host: &str) -> Option<&T> {
         self.find_map(host, Some)
+    }
+
+    /// [`best`](Self::best) for a host already hashed.
+    #[inline]
+    pub(crate) fn best_name(&self, host: &HostName<'_>) -> Option<&T> {
+        self.find_map_name(host, Some)
     }
 }
 
@@ -560,6 +677,9 @@ pub(crate) struct Trie {
     text: Vec<u8>,
     /// Bytes of every segment, inline or not.
     segment_bytes: usize,
+    /// [`insert`](Self::insert)'s buffers, kept to spare an allocation per
+    /// insert.
+    scratch: (Vec<u8>, Vec<(usize, usize)>),
 }
 
 /// The slot hash of a path (hashed without its leading `/`) under `root`,
@@ -593,11 +713,11 @@ pub(crate) const fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
 #[inline]
 fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
     let ascii = w & HIGH == 0;
-    // `- . /` and digits, upper case, `_`, lower case, `~`.
+    // `- . /` and digits, letters (upper case lowered by setting bit 5,
+    // which maps no other byte into `a..=z`), `_`, `~`.
     let allowed = in_range(w, b'-', b'9')
-        | in_range(w, b'A', b'Z')
+        | in_range(w | (ONES * 0x20), b'a', b'z')
         | in_range(w, b'_', b'_')
-        | in_range(w, b'a', b'z')
         | in_range(w, b'~', b'~');
     let slash = in_range(w, b'/', b'/');
     let dot = in_range(w, b'.', b'.');
@@ -658,22 +778,32 @@ impl<'a> PathKey<'a> {
         }
     }
 
+    /// Records segment `i` (ignored past [`KEY_SEGMENTS`]); `end` fits in
+    /// a `u32`.
+    #[inline]
+    fn set(&mut self, i: usize, end: usize, hash: u64) {
+        if let (Some(e), Some(h)) = (self.ends.get_mut(i), self.hashes.get_mut(i)) {
+            *e = end as u32;
+            *h = hash;
+        }
+    }
+
     /// The key of a path that is already normalised.
     pub(crate) fn new(path: &'a str) -> Self {
         let mut key = Self::empty(path);
         let rest = path.as_bytes().get(1..).unwrap_or_default();
-        let mut hash = CHAIN_START;
-        let mut start = 0;
+        let mut hasher = PrefixHasher::new(rest);
         for (i, &b) in rest.iter().enumerate() {
             if b == b'/' {
-                hash = chain(hash, rest.get(start..i).unwrap_or_default());
-                key.record(i + 1, hash);
-                start = i + 1;
+                if usize::from(key.count) == KEY_SEGMENTS {
+                    key.all = false;
+                    return key;
+                }
+                key.record(i + 1, hasher.up_to(i));
             }
         }
         if !rest.is_empty() {
-            hash = chain(hash, rest.get(start..).unwrap_or_default());
-            key.record(path.len(), hash);
+            key.record(path.len(), hasher.up_to(rest.len()));
         }
         key
     }
@@ -688,20 +818,32 @@ impl<'a> PathKey<'a> {
         let Some((&b'/', rest)) = raw.as_bytes().split_first() else {
             return false;
         };
+        // Segment ends are kept as `u32`.
+        if u32::try_from(raw.len()).is_err() {
+            return false;
+        }
         key.path = raw;
-        key.count = 0;
-        key.all = true;
-        // Eight bytes at a time: check them and find the separators.
-        let mut hash = CHAIN_START;
-        let mut start = 0;
+        let mut count = 0;
+        // Eight bytes at a time: check them, find the separators, and hash
+        // each prefix from the words already loaded. `state` is the chain
+        // over the whole words before `offset`.
+        let mut state = CHAIN_START;
         // The start of `rest` follows the leading `/`.
         let mut follows_slash = 0x80;
         let mut offset = 0;
-        while offset < rest.len() {
-            let chunk = rest.get(offset..).unwrap_or_default();
-            let w = match chunk.first_chunk::<8>() {
-                Some(c) => u64::from_le_bytes(*c),
-                None => padded_path_word(chunk),
+        let mut chunks = rest;
+        let mut last = 0;
+        while !chunks.is_empty() {
+            let (w, whole) = match chunks.split_first_chunk::<8>() {
+                Some((c, tail)) => {
+                    chunks = tail;
+                    (u64::from_le_bytes(*c), true)
+                }
+                None => {
+                    let w = padded_path_word(chunks);
+                    chunks = &[];
+                    (w, false)
+                }
             };
             let (mut slashes, bad) = scan_path_word(w, follows_slash);
             if bad {
@@ -709,18 +851,29 @@ impl<'a> PathKey<'a> {
             }
             follows_slash = slashes >> 56;
             while slashes != 0 {
-                let i = offset + (slashes.trailing_zeros() / 8) as usize;
-                hash = chain(hash, rest.get(start..i).unwrap_or_default());
-                key.record(i + 1, hash);
-                start = i + 1;
+                let byte = (slashes.trailing_zeros() / 8) as usize;
+                let end = offset + byte;
+                key.set(count, end + 1, chain_tail(state, w, byte, end));
+                count += 1;
                 slashes &= slashes - 1;
             }
+            if whole {
+                state = step(state, w);
+            }
+            last = w;
             offset += 8;
         }
         if !rest.is_empty() {
-            hash = chain(hash, rest.get(start..).unwrap_or_default());
-            key.record(raw.len(), hash);
+            // The last word counts only when it was not whole.
+            key.set(
+                count,
+                raw.len(),
+                chain_tail(state, last, rest.len() % 8, rest.len()),
+            );
+            count += 1;
         }
+        key.count = u8::try_from(count.min(KEY_SEGMENTS)).unwrap_or(0);
+        key.all = count <= KEY_SEGMENTS;
         true
     }
 }
@@ -793,7 +946,7 @@ impl Trie {
         slots[i] = slot;
     }
 
-    fn add_child(&mut self, parent: u32, hash: u32, segment: &str) -> u32 {
+    fn add_child(&mut self, parent: u32, hash: u32, segment: &[u8]) -> u32 {
         if (self.used + 1) * 2 > self.slots.len() {
             let size = (self.slots.len() * 2).max(16);
             let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
@@ -807,7 +960,7 @@ impl Trie {
             parent,
             child,
             len: u32::try_from(segment.len()).map_or(SEGMENT_LEN, |n| n.min(SEGMENT_LEN)),
-            key: KeyWords::store(segment.as_bytes(), &mut self.text),
+            key: KeyWords::store(segment, &mut self.text),
         };
         self.segment_bytes += segment.len();
         Self::place(&mut self.slots, slot);
@@ -834,14 +987,27 @@ impl Trie {
 
     /// The node for `segments` under `root`, created as needed.
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
+        // The path without its leading `/`, and where each segment ends
+        // (in buffers kept between inserts).
+        let (mut path, mut ends) = std::mem::take(&mut self.scratch);
+        path.clear();
+        ends.clear();
+        for (depth, segment) in segments.enumerate() {
+            if depth > 0 {
+                path.push(b'/');
+            }
+            let start = path.len();
+            path.extend_from_slice(segment.as_bytes());
+            ends.push((start, path.len()));
+        }
+        let mut hasher = PrefixHasher::new(&path);
         let mut node = root;
         // The slot whose child is `node` (none for the root).
         let mut from = None;
-        let mut hash = CHAIN_START;
-        for segment in segments {
-            hash = chain(hash, segment.as_bytes());
-            let slot_hash = under(root, hash);
-            if let Some(i) = self.child_slot(node, slot_hash, segment.as_bytes()) {
+        for &(start, end) in &ends {
+            let segment = path.get(start..end).unwrap_or_default();
+            let slot_hash = under(root, hasher.up_to(end));
+            if let Some(i) = self.child_slot(node, slot_hash, segment) {
                 node = self.slots[i].child;
                 from = Some(i);
                 continue;
@@ -852,8 +1018,9 @@ impl Trie {
             }
             let parent = node;
             node = self.add_child(parent, slot_hash, segment);
-            from = self.child_slot(parent, slot_hash, segment.as_bytes());
+            from = self.child_slot(parent, slot_hash, segment);
         }
+        self.scratch = (path, ends);
         node
     }
 
@@ -882,14 +1049,17 @@ impl Trie {
         if key.all {
             return (node, true);
         }
-        // Deeper than the key records: hash on from the last prefix.
-        let mut hash = key.hashes[KEY_SEGMENTS - 1];
+        // Deeper than the key records: hash each further prefix.
+        let mut hasher = PrefixHasher::new(bytes.get(1..).unwrap_or_default());
+        let mut end = start;
         for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
-            hash = chain(hash, segment);
+            end += segment.len();
+            let hash = hasher.up_to(end - 1);
             match self.child(node, under(root, hash), segment) {
                 Some((child, _)) => node = child,
                 None => return (node, false),
             }
+            end += 1;
         }
         (node, true)
     }
@@ -907,6 +1077,7 @@ impl Trie {
 
     /// Trims spare capacity after building.
     pub(crate) fn shrink(&mut self) {
+        self.scratch = Default::default();
         self.nodes.shrink_to_fit();
         self.text.shrink_to_fit();
     }
@@ -1031,6 +1202,41 @@ mod tests {
                     (plain.count, plain.ends, plain.hashes)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn prefix_hashes_from_the_scan_equal_hashes_of_each_prefix() {
+        for raw in [
+            "/a",
+            "/abcdefg",
+            "/abcdefgh",
+            "/abcdefg/",
+            "/abcdefgh/",
+            "/abcdefghijklmno/p",
+            "/abcdefghijklmnop/q/",
+            "/a/b/c/d/e/f/g/h/i/j",
+            "/svc1234/api/users/42",
+            "/x/abcdefghijklmnopqrstuvwxyz/y",
+        ] {
+            let mut key = PathKey::empty("/");
+            assert!(PathKey::normal_into(raw, &mut key), "{raw}");
+            let rest = &raw.as_bytes()[1..];
+            for i in 0..usize::from(key.count) {
+                let end = key.ends[i] as usize;
+                // `end` is where the segment ends in `raw`, one past `rest`.
+                let prefix = &rest[..end - 1];
+                assert_eq!(key.hashes[i], prefix_hash(prefix), "{raw} {end}");
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_hasher_agrees_with_hashing_each_prefix() {
+        let text = b"abcdefg/abcdefgh/i/jklmnopqrstuvwxyz/0123456/";
+        let mut hasher = PrefixHasher::new(text);
+        for end in 0..=text.len() {
+            assert_eq!(hasher.up_to(end), prefix_hash(&text[..end]), "{end}");
         }
     }
 
