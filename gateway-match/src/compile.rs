@@ -950,22 +950,11 @@ impl Compiler<'_> {
         if backend_filters.iter().all(|l| l.ops.is_empty()) {
             backend_filters = Vec::new();
         }
-        let synthesized = attached.rules.get(ri).is_none().then(|| {
-            routing_as_written(
-                &attached.namespace,
-                backend_refs
-                    .iter()
-                    .map(|b| (b.object_ref(), b.weight_or_default())),
-                &filters,
-                |i| {
-                    rule.filters
-                        .as_deref()
-                        .and_then(|f| f.get(i))
-                        .and_then(|f| f.request_mirror.as_ref())
-                        .map(|m| &m.backend_ref)
-                },
-            )
-        });
+        let synthesized = attached
+            .rules
+            .get(ri)
+            .is_none()
+            .then(|| routing_as_written(&attached.namespace, rule, &filters));
         Ok((
             Rule {
                 listener: li,
@@ -1066,22 +1055,11 @@ impl Compiler<'_> {
         if backend_filters.iter().all(|l| l.ops.is_empty()) {
             backend_filters = Vec::new();
         }
-        let synthesized = attached.rules.get(ri).is_none().then(|| {
-            routing_as_written(
-                &attached.namespace,
-                backend_refs
-                    .iter()
-                    .map(|b| (b.object_ref(), b.weight_or_default())),
-                &filters,
-                |i| {
-                    rule.filters
-                        .as_deref()
-                        .and_then(|f| f.get(i))
-                        .and_then(|f| f.request_mirror.as_ref())
-                        .map(|m| &m.backend_ref)
-                },
-            )
-        });
+        let synthesized = attached
+            .rules
+            .get(ri)
+            .is_none()
+            .then(|| routing_as_written(&attached.namespace, rule, &filters));
         Ok((
             Rule {
                 listener: li,
@@ -1254,25 +1232,58 @@ impl Compiler<'_> {
     }
 }
 
-/// Rule-level mirror targets as written, by filter index.
+/// The parts of an HTTPRoute or GRPCRoute rule that [`routing_as_written`]
+/// reads.
+trait RuleAsWritten {
+    /// `(reference, weight)` of every backendRef, in order.
+    fn backends_as_written(&self) -> impl Iterator<Item = (BackendObjectReference, i32)>;
+    /// The target of the `RequestMirror` filter at `index` of the rule's
+    /// filters, if that filter is one.
+    fn mirror_target(&self, index: usize) -> Option<&BackendObjectReference>;
+}
+
+/// Implements [`RuleAsWritten`] for a rule type whose backendRefs and
+/// filters have the same field names in both route kinds.
+macro_rules! rule_as_written {
+    ($rule:ty) => {
+        impl RuleAsWritten for $rule {
+            fn backends_as_written(&self) -> impl Iterator<Item = (BackendObjectReference, i32)> {
+                self.backend_refs
+                    .iter()
+                    .flatten()
+                    .map(|b| (b.object_ref(), b.weight_or_default()))
+            }
+
+            fn mirror_target(&self, index: usize) -> Option<&BackendObjectReference> {
+                let filter = self.filters.as_deref()?.get(index)?;
+                filter.request_mirror.as_ref().map(|m| &m.backend_ref)
+            }
+        }
+    };
+}
+
+rule_as_written!(gateway_types::http_route::HttpRouteRule);
+rule_as_written!(gateway_types::grpc_route::GrpcRouteRule);
+
 /// The routing view of a rule that validation did not see (a route handed
 /// to the builder without a [`RuleRouting`]): valid, with its backends and
 /// mirrors exactly as written.
-fn routing_as_written<'a>(
+fn routing_as_written(
     namespace: &str,
-    backends: impl Iterator<Item = (BackendObjectReference, i32)>,
+    rule: &impl RuleAsWritten,
     filters: &FilterList,
-    mirror_target: impl Fn(usize) -> Option<&'a BackendObjectReference>,
 ) -> Box<RuleRouting> {
     let mut routing = RuleRouting::default();
     routing.valid = true;
-    routing.backends = backends
+    routing.backends = rule
+        .backends_as_written()
         .map(|(object, weight)| backend_as_written(namespace, &object, weight))
         .collect();
-    routing.mirrors = mirrors_as_written(namespace, filters, mirror_target);
+    routing.mirrors = mirrors_as_written(namespace, filters, |i| rule.mirror_target(i));
     Box::new(routing)
 }
 
+/// Rule-level mirror targets as written, by filter index.
 fn mirrors_as_written<'a>(
     namespace: &str,
     filters: &FilterList,
