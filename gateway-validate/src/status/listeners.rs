@@ -37,7 +37,7 @@ use gateway_types::shared::GROUP;
 use super::hostname::{is_wildcard, suffixes};
 use super::refs::{RefError, check_ca_ref, check_secret_ref};
 use super::routes::Kind;
-use super::world::World;
+use super::world::{NameMap, World};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 
@@ -452,18 +452,19 @@ fn class(p: Proto) -> Option<Class> {
     }
 }
 
-/// Listeners on one port, counted for conflict queries.
+/// Listeners on one port, counted for conflict queries. Hostnames are
+/// borrowed from the listeners counted.
 #[derive(Debug, Default)]
-struct PortCounts {
-    by_class: HashMap<Class, usize>,
-    by_host: HashMap<(Class, Option<String>), usize>,
+struct PortCounts<'a> {
+    by_class: NameMap<Class, usize>,
+    by_host: NameMap<(Class, Option<&'a str>), usize>,
 }
 
-impl PortCounts {
-    fn add(&mut self, c: Class, host: &Option<String>, delta: isize) {
+impl<'a> PortCounts<'a> {
+    fn add(&mut self, c: Class, host: Option<&'a str>, delta: isize) {
         let bump = |n: &mut usize| *n = n.saturating_add_signed(delta);
         bump(self.by_class.entry(c).or_default());
-        bump(self.by_host.entry((c, host.clone())).or_default());
+        bump(self.by_host.entry((c, host)).or_default());
     }
 
     fn count(&self, c: Class) -> usize {
@@ -472,16 +473,14 @@ impl PortCounts {
 
     /// Why a listener of class `c` and hostname `host` conflicts with the
     /// listeners counted here, if it does.
-    fn conflict(&self, c: Class, host: &Option<String>) -> Option<Reason> {
+    fn conflict(&self, c: Class, host: Option<&str>) -> Option<Reason> {
         let tcp_based = [Class::Http, Class::Sni, Class::Tcp];
         if c != Class::Udp && tcp_based.iter().any(|&o| o != c && self.count(o) > 0) {
             return Some(Reason::ProtocolConflict);
         }
         match c {
             Class::Tcp | Class::Udp if self.count(c) > 0 => Some(Reason::ProtocolConflict),
-            Class::Http | Class::Sni
-                if self.by_host.get(&(c, host.clone())).copied().unwrap_or(0) > 0 =>
-            {
+            Class::Http | Class::Sni if self.by_host.get(&(c, host)).copied().unwrap_or(0) > 0 => {
                 Some(Reason::HostnameConflict)
             }
             _ => None,
@@ -498,42 +497,49 @@ pub(super) fn resolve_conflicts(
     listeners: &mut [ListenerState],
     groups: &[std::ops::Range<usize>],
 ) {
-    let mut kept: HashMap<i32, PortCounts> = HashMap::new();
+    let found = conflicts(listeners, groups);
+    for (l, reason) in listeners.iter_mut().zip(found) {
+        if reason.is_some() {
+            l.conflict = reason;
+        }
+    }
+}
+
+/// The conflict [`resolve_conflicts`] finds for each listener, by index.
+fn conflicts(
+    listeners: &[ListenerState],
+    groups: &[std::ops::Range<usize>],
+) -> Vec<Option<Reason>> {
+    let mut found = vec![None; listeners.len()];
+    let mut kept: NameMap<i32, PortCounts<'_>> = NameMap::default();
     for g in groups {
         let mut remaining = Vec::new();
         for i in g.clone() {
-            let l = &listeners[i];
+            let Some(l) = listeners.get(i) else { continue };
             let Some(c) = class(l.proto) else { continue };
-            match kept.get(&l.port).and_then(|k| k.conflict(c, &l.hostname)) {
-                Some(r) => listeners[i].conflict = Some(r),
-                None => remaining.push((i, c)),
+            let host = l.hostname.as_deref();
+            match kept.get(&l.port).and_then(|k| k.conflict(c, host)) {
+                Some(r) => found[i] = Some(r),
+                None => remaining.push((i, c, l.port, host)),
             }
         }
-        let mut local: HashMap<i32, PortCounts> = HashMap::new();
-        for &(i, c) in &remaining {
-            local
-                .entry(listeners[i].port)
-                .or_default()
-                .add(c, &listeners[i].hostname, 1);
+        let mut local: NameMap<i32, PortCounts<'_>> = NameMap::default();
+        for &(_, c, port, host) in &remaining {
+            local.entry(port).or_default().add(c, host, 1);
         }
-        let mut survivors = Vec::new();
-        for &(i, c) in &remaining {
-            let (port, host) = (listeners[i].port, listeners[i].hostname.clone());
+        for &(i, c, port, host) in &remaining {
             let counts = local.entry(port).or_default();
-            counts.add(c, &host, -1);
-            let r = counts.conflict(c, &host);
-            counts.add(c, &host, 1);
+            // Every other listener of the group counts, this one not.
+            counts.add(c, host, -1);
+            let r = counts.conflict(c, host);
+            counts.add(c, host, 1);
             match r {
-                Some(r) => listeners[i].conflict = Some(r),
-                None => survivors.push((i, c)),
+                Some(r) => found[i] = Some(r),
+                None => kept.entry(port).or_default().add(c, host, 1),
             }
-        }
-        for (i, c) in survivors {
-            kept.entry(listeners[i].port)
-                .or_default()
-                .add(c, &listeners[i].hostname, 1);
         }
     }
+    found
 }
 
 /// Marks TLS-terminating listeners whose hostnames overlap on one port
