@@ -37,7 +37,7 @@ use gateway_types::shared::GROUP;
 use super::hostname::{is_wildcard, suffixes};
 use super::refs::{RefError, check_ca_ref, check_secret_ref};
 use super::routes::Kind;
-use super::world::{NameMap, World};
+use super::world::{SeededMap, World};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 
@@ -456,19 +456,22 @@ fn class(p: Proto) -> Option<Class> {
 /// borrowed from the listeners counted.
 #[derive(Debug, Default)]
 struct PortCounts<'a> {
-    by_class: NameMap<Class, usize>,
-    by_host: NameMap<(Class, Option<&'a str>), usize>,
+    /// Per [`Class`], by its index.
+    by_class: [usize; 4],
+    by_host: SeededMap<(Class, Option<&'a str>), usize>,
 }
 
 impl<'a> PortCounts<'a> {
     fn add(&mut self, c: Class, host: Option<&'a str>, delta: isize) {
         let bump = |n: &mut usize| *n = n.saturating_add_signed(delta);
-        bump(self.by_class.entry(c).or_default());
+        if let Some(n) = self.by_class.get_mut(c as usize) {
+            bump(n);
+        }
         bump(self.by_host.entry((c, host)).or_default());
     }
 
     fn count(&self, c: Class) -> usize {
-        self.by_class.get(&c).copied().unwrap_or(0)
+        self.by_class.get(c as usize).copied().unwrap_or(0)
     }
 
     /// Why a listener of class `c` and hostname `host` conflicts with the
@@ -511,7 +514,7 @@ fn conflicts(
     groups: &[std::ops::Range<usize>],
 ) -> Vec<Option<Reason>> {
     let mut found = vec![None; listeners.len()];
-    let mut kept: NameMap<i32, PortCounts<'_>> = NameMap::default();
+    let mut kept: SeededMap<i32, PortCounts<'_>> = SeededMap::default();
     for g in groups {
         let mut remaining = Vec::new();
         for i in g.clone() {
@@ -523,7 +526,7 @@ fn conflicts(
                 None => remaining.push((i, c, l.port, host)),
             }
         }
-        let mut local: NameMap<i32, PortCounts<'_>> = NameMap::default();
+        let mut local: SeededMap<i32, PortCounts<'_>> = SeededMap::default();
         for &(_, c, port, host) in &remaining {
             local.entry(port).or_default().add(c, host, 1);
         }

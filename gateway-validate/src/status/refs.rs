@@ -14,7 +14,7 @@ use gateway_types::routing::ResolvedBackend;
 use super::pem;
 use super::policy::PolicyIndex;
 use super::routes::{BackendSpec, Kind};
-use super::world::{NameMap, World};
+use super::world::{SeededMap, World};
 use crate::condition::Reason;
 
 /// Names a grant permits for one (from, to) pair.
@@ -39,7 +39,7 @@ struct GrantEntry {
 /// Lookups hash borrowed strings and allocate nothing.
 #[derive(Debug, Default)]
 pub(super) struct GrantIndex {
-    map: NameMap<String, NameMap<String, Vec<GrantEntry>>>,
+    map: SeededMap<String, SeededMap<String, Vec<GrantEntry>>>,
 }
 
 impl GrantIndex {

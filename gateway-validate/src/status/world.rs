@@ -25,19 +25,22 @@ use crate::snapshot::Snapshot;
 /// `(namespace, name)`.
 pub(super) type NsName = (String, String);
 
-/// A hash map keyed by names from the snapshot. foldhash is several times
-/// cheaper than std's SipHash on short keys, and its per-process random seed
-/// keeps names chosen to collide from degrading lookups.
-pub(super) type NameMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash map with foldhash's randomly seeded hasher, for the status pass's
+/// short keys (names, ports). foldhash is several times cheaper than std's
+/// SipHash on them. Like SipHash it is seeded at random, so keys cannot be
+/// made to collide in advance; unlike SipHash it is only "minimally
+/// DoS-resistant" (its own words): it does not claim to withstand an
+/// attacker who studies the running process to find its seed.
+pub(super) type SeededMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A map keyed by namespace and name that is read with borrowed strings, so
 /// lookups allocate nothing.
 #[derive(Debug)]
-pub(super) struct NsMap<T>(NameMap<String, NameMap<String, T>>);
+pub(super) struct NsMap<T>(SeededMap<String, SeededMap<String, T>>);
 
 impl<T> Default for NsMap<T> {
     fn default() -> Self {
-        Self(NameMap::default())
+        Self(SeededMap::default())
     }
 }
 
