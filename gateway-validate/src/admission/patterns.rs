@@ -48,21 +48,22 @@ impl Pattern {
 }
 
 /// `[a-z0-9]`.
-fn lower_alnum(b: u8) -> bool {
+fn lower_alnum(b: &u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// `^F([-W]*W)?$`: a word that starts with an `F` byte, goes on with `W`
+/// bytes or dashes, and does not end with a dash.
+fn is_dashed_word(s: &str, first: fn(&u8) -> bool, word: fn(&u8) -> bool) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(first)
+        && b.last().is_some_and(word)
+        && b.iter().all(|c| *c == b'-' || word(c))
 }
 
 /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`: an RFC 1123 label (no length limit).
 fn is_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(&first), Some(&last)) => {
-            lower_alnum(first)
-                && lower_alnum(last)
-                && b.iter().all(|&c| c == b'-' || lower_alnum(c))
-        }
-        _ => false,
-    }
+    is_dashed_word(s, lower_alnum, lower_alnum)
 }
 
 /// `^L(\.L)*$` for labels `L` ([`is_label`]): an RFC 1123 subdomain.
@@ -72,17 +73,17 @@ fn is_subdomain(s: &str) -> bool {
     for &c in s.as_bytes() {
         let fits = match c {
             // A label ends in a letter or digit.
-            b'.' => lower_alnum(prev),
+            b'.' => lower_alnum(&prev),
             // A label starts with a letter or digit.
             b'-' => prev != b'.',
-            _ => lower_alnum(c),
+            _ => lower_alnum(&c),
         };
         if !fits {
             return false;
         }
         prev = c;
     }
-    lower_alnum(prev)
+    lower_alnum(&prev)
 }
 
 /// P2: empty or a subdomain.
@@ -98,15 +99,7 @@ fn is_hostname(s: &str) -> bool {
 
 /// P3: `^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$`.
 fn is_kind(s: &str) -> bool {
-    let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(first), Some(last)) => {
-            first.is_ascii_alphabetic()
-                && last.is_ascii_alphanumeric()
-                && b.iter().all(|&c| c == b'-' || c.is_ascii_alphanumeric())
-        }
-        _ => false,
-    }
+    is_dashed_word(s, u8::is_ascii_alphabetic, u8::is_ascii_alphanumeric)
 }
 
 /// P10: `^[A-Za-z0-9!#$%&'*+\-.^_\x60|~]+$`.
