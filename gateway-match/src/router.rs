@@ -644,8 +644,9 @@ mod tests {
         ] {
             if let Some(fast) = normal_host(raw) {
                 assert_eq!(normalize_host(raw).as_deref(), Ok(fast.name), "{raw}");
-                let plain = HostName::new(fast.name);
-                assert_eq!(format!("{fast:?}"), format!("{plain:?}"), "{raw}");
+                // The hash and key words from the check's pass are the
+                // ones the hostname tables compute.
+                assert_eq!(fast, HostName::new(fast.name), "{raw}");
             }
             let slow = with_host(raw, |h| h.name.to_owned()).ok();
             assert_eq!(

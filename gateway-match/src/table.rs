@@ -412,7 +412,7 @@ impl StrMap {
 /// A normalised request host with its [`StrMap`] hash and key words,
 /// computed once per request (by the host check's pass over the bytes)
 /// and used for every hostname table the request visits.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct HostName<'a> {
     pub(crate) name: &'a str,
     hash: u64,
