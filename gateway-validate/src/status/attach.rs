@@ -151,7 +151,7 @@ pub(super) fn run(
     let mut evals = Vec::new();
     for (ri, r) in world.routes.iter().enumerate() {
         for (pi, pr) in r.parent_refs().iter().enumerate() {
-            let ns = pr.namespace.as_deref().unwrap_or(&r.ns);
+            let ns = pr.namespace.as_deref().unwrap_or(r.ns);
             let (group, kind) = (pr.group_or_default(), pr.kind_or_default());
             if group != GROUP {
                 continue;
@@ -163,9 +163,9 @@ pub(super) fn run(
                             if !world.gateway_keys.contains(ns, &pr.name) {
                                 findings.push(diagnostic(
                                 r.kind.as_str(),
-                                Some(&r.ns),
-                                &r.name,
-                                r.source.as_ref(),
+                                Some(r.ns),
+                                r.name,
+                                r.source,
                                 format!("spec.parentRefs[{pi}]"),
                                 "status.route.parent-not-found",
                                 format!("Gateway {ns}/{} does not exist; this parentRef attaches to nothing", pr.name),
@@ -207,7 +207,7 @@ pub(super) fn run(
                 let gw = &gateways[gi];
                 if r.parent_refs()
                     .iter()
-                    .any(|pr| names_whole_gateway(pr, &r.ns, gw))
+                    .any(|pr| names_whole_gateway(pr, r.ns, gw))
                 {
                     continue;
                 }
@@ -312,15 +312,19 @@ pub(super) fn run(
             for rule in &r.rules {
                 for x in &rule.extra {
                     if let ExtraRef::Backend(b) = x {
-                        let ns = b.namespace.as_deref().unwrap_or(&r.ns);
-                        note_use(&mut users, policies, &b.group, &b.kind, ns, &b.name, &used);
+                        let ns = b.namespace.unwrap_or(r.ns);
+                        note_use(&mut users, policies, b.group, b.kind, ns, b.name, &used);
                     }
                 }
             }
         }
         resolved[ri] = Some(rules);
         statuses.push((
-            (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone()),
+            (
+                r.kind.as_str().to_owned(),
+                r.ns.to_owned(),
+                r.name.to_owned(),
+            ),
             status,
         ));
         i = j;
@@ -356,7 +360,11 @@ pub(super) fn mark_policy_overflow(
             continue;
         };
         let r = &world.routes[*ri];
-        let key = (r.kind.as_str().to_owned(), r.ns.clone(), r.name.clone());
+        let key = (
+            r.kind.as_str().to_owned(),
+            r.ns.to_owned(),
+            r.name.to_owned(),
+        );
         let Some(status) = out.get_mut(&key) else {
             continue;
         };
@@ -408,7 +416,7 @@ fn note_use(
 /// Checks 1 to 4 of spec 4.1.6 for one parentRef.
 fn evaluate(
     world: &World<'_>,
-    r: &Route,
+    r: &Route<'_>,
     gw: &GatewayState,
     candidates: std::ops::Range<usize>,
     pr: &ParentReference,
@@ -425,7 +433,7 @@ fn evaluate(
             continue;
         }
         narrowed = true;
-        if !l.allows(world, r.kind, &r.ns) {
+        if !l.allows(world, r.kind, r.ns) {
             continue;
         }
         allowed = true;
@@ -559,7 +567,7 @@ fn settle_route_type_conflicts(
 fn resolve_rules(
     world: &World<'_>,
     policies: &PolicyIndex,
-    r: &Route,
+    r: &Route<'_>,
 ) -> (Vec<RuleRouting>, Option<RefError>) {
     let mut first: Option<RefError> = None;
     let mut note = |e: Option<RefError>| {
@@ -573,23 +581,23 @@ fn resolve_rules(
         out.valid = rule.invalid.is_none();
         out.backends.reserve_exact(rule.backends.len());
         for b in &rule.backends {
-            let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
+            let (rb, e) = resolve_backend(world, policies, r.kind, r.ns, b);
             note(e);
             out.backends.push(rb);
         }
         for (fi, b) in &rule.mirrors {
-            let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
+            let (rb, e) = resolve_backend(world, policies, r.kind, r.ns, b);
             note(e);
             out.mirrors.push((*fi, rb));
         }
         for (bi, fi, b) in &rule.backend_mirrors {
-            let (rb, e) = resolve_backend(world, policies, r.kind, &r.ns, b);
+            let (rb, e) = resolve_backend(world, policies, r.kind, r.ns, b);
             note(e);
             out.backend_mirrors.push((*bi, *fi, rb));
         }
         for x in &rule.extra {
             match x {
-                ExtraRef::Backend(b) => note(resolve_backend(world, policies, r.kind, &r.ns, b).1),
+                ExtraRef::Backend(b) => note(resolve_backend(world, policies, r.kind, r.ns, b).1),
                 ExtraRef::Extension(e) => note(Some((
                     Reason::InvalidKind,
                     format!(
@@ -605,7 +613,7 @@ fn resolve_rules(
 }
 
 fn parent_status(
-    r: &Route,
+    r: &Route<'_>,
     parent_ref: ParentReference,
     controller: &str,
     accepted: Result<(), RefError>,

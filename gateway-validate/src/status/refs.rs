@@ -241,14 +241,14 @@ pub(super) fn resolve_backend(
     policies: &PolicyIndex,
     kind: Kind,
     route_ns: &str,
-    b: &BackendSpec,
+    b: &BackendSpec<'_>,
 ) -> (ResolvedBackend, Option<RefError>) {
-    let ns = b.namespace.as_deref().unwrap_or(route_ns);
+    let ns = b.namespace.unwrap_or(route_ns);
     let mut out = ResolvedBackend::default();
-    out.group.clone_from(&b.group);
-    out.kind.clone_from(&b.kind);
+    b.group.clone_into(&mut out.group);
+    b.kind.clone_into(&mut out.kind);
     out.namespace = ns.to_owned();
-    out.name.clone_from(&b.name);
+    b.name.clone_into(&mut out.name);
     out.port = b.port;
     out.weight = u32::try_from(b.weight).unwrap_or(0);
     let err = check_backend(world, policies, kind, route_ns, b, &mut out).err();
@@ -263,14 +263,14 @@ fn check_backend(
     policies: &PolicyIndex,
     kind: Kind,
     route_ns: &str,
-    b: &BackendSpec,
+    b: &BackendSpec<'_>,
     out: &mut ResolvedBackend,
 ) -> Result<(), RefError> {
-    let ns = b.namespace.as_deref().unwrap_or(route_ns);
-    let name = b.name.as_str();
+    let ns = b.namespace.unwrap_or(route_ns);
+    let name = b.name;
     if !world.grants.permits(
         (gateway_types::shared::GROUP, kind.as_str(), route_ns),
-        (&b.group, &b.kind, ns, name),
+        (b.group, b.kind, ns, name),
     ) {
         return Err((
             Reason::RefNotPermitted,
@@ -283,7 +283,7 @@ fn check_backend(
     }
     if !b.group.is_empty() || b.kind != "Service" {
         let gk = if b.group.is_empty() {
-            b.kind.clone()
+            b.kind.to_owned()
         } else {
             format!("{}.{}", b.kind, b.group)
         };

@@ -74,100 +74,100 @@ impl Kind {
     }
 }
 
-/// A backend reference, defaulted.
-#[derive(Debug, Clone)]
-pub(super) struct BackendSpec {
-    pub(super) group: String,
-    pub(super) kind: String,
-    pub(super) namespace: Option<String>,
-    pub(super) name: String,
+/// A backend reference, defaulted, borrowed from the route object it is
+/// read from.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct BackendSpec<'a> {
+    pub(super) group: &'a str,
+    pub(super) kind: &'a str,
+    pub(super) namespace: Option<&'a str>,
+    pub(super) name: &'a str,
     pub(super) port: Option<i32>,
     pub(super) weight: i32,
 }
 
-/// The reference fields every backend reference type has (flattened in
-/// HTTP, gRPC and plain backendRefs), read in place so building a
-/// [`BackendSpec`] copies each string once.
-struct RefFields<'a> {
-    group: Option<&'a str>,
-    kind: Option<&'a str>,
-    namespace: Option<&'a String>,
-    name: &'a str,
-    port: Option<i32>,
-    weight: Option<i32>,
-}
-
-/// Reads the [`RefFields`] of a backend reference type.
-macro_rules! ref_fields {
+/// The [`BackendSpec`] of a backend reference type (the reference fields are
+/// flattened in HTTP, gRPC and plain backendRefs, so one macro reads them all).
+macro_rules! backend_spec {
     ($r:expr) => {{
         let r = $r;
-        RefFields {
-            group: r.group.as_deref(),
-            kind: r.kind.as_deref(),
-            namespace: r.namespace.as_ref(),
-            name: &r.name,
-            port: r.port,
-            weight: r.weight,
-        }
+        BackendSpec::defaulted(
+            r.group.as_deref(),
+            r.kind.as_deref(),
+            r.namespace.as_deref(),
+            &r.name,
+            r.port,
+            r.weight,
+        )
     }};
 }
 
-impl BackendSpec {
-    fn new(r: &BackendObjectReference, weight: Option<i32>) -> Self {
-        Self::from_fields(&RefFields {
-            group: r.group.as_deref(),
-            kind: r.kind.as_deref(),
-            namespace: r.namespace.as_ref(),
-            name: &r.name,
-            port: r.port,
-            weight,
-        })
+impl<'a> BackendSpec<'a> {
+    /// The target of a filter (a mirror, an external auth service).
+    fn new(r: &'a BackendObjectReference) -> Self {
+        Self::defaulted(
+            r.group.as_deref(),
+            r.kind.as_deref(),
+            r.namespace.as_deref(),
+            &r.name,
+            r.port,
+            None,
+        )
     }
 
-    fn from_fields(r: &RefFields<'_>) -> Self {
+    /// Applies the API server's defaults (group `""`, kind `Service`,
+    /// weight 1) to fields read from a reference.
+    fn defaulted(
+        group: Option<&'a str>,
+        kind: Option<&'a str>,
+        namespace: Option<&'a str>,
+        name: &'a str,
+        port: Option<i32>,
+        weight: Option<i32>,
+    ) -> Self {
         Self {
-            group: r.group.unwrap_or("").to_owned(),
-            kind: r.kind.unwrap_or("Service").to_owned(),
-            namespace: r.namespace.cloned(),
-            name: r.name.to_owned(),
-            port: r.port,
-            weight: r.weight.unwrap_or(1),
+            group: group.unwrap_or(""),
+            kind: kind.unwrap_or("Service"),
+            namespace,
+            name,
+            port,
+            weight: weight.unwrap_or(1),
         }
     }
 }
 
 /// A reference that counts toward `ResolvedRefs` but is not a weighted backend.
 #[derive(Debug, Clone)]
-pub(super) enum ExtraRef {
+pub(super) enum ExtraRef<'a> {
     /// A backend called by a filter (ExternalAuth, an experimental-channel
     /// filter: without that feature nothing builds this variant).
     #[cfg_attr(not(feature = "experimental"), allow(dead_code))]
-    Backend(BackendSpec),
+    Backend(BackendSpec<'a>),
     /// An `ExtensionRef` filter's object.
-    Extension(LocalObjectReference),
+    Extension(&'a LocalObjectReference),
 }
 
 /// One rule of a route.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Rule {
+pub(super) struct Rule<'a> {
     /// Why the rule is dropped, if it is.
     pub(super) invalid: Option<(Reason, String)>,
     /// `backendRefs`, in order.
-    pub(super) backends: Vec<BackendSpec>,
+    pub(super) backends: Vec<BackendSpec<'a>>,
     /// Rule-level `RequestMirror` filters: `(filter index, target)`.
-    pub(super) mirrors: Vec<(usize, BackendSpec)>,
+    pub(super) mirrors: Vec<(usize, BackendSpec<'a>)>,
     /// BackendRef-level `RequestMirror` filters: `(backendRef index, filter
     /// index, target)`.
-    pub(super) backend_mirrors: Vec<(usize, usize, BackendSpec)>,
+    pub(super) backend_mirrors: Vec<(usize, usize, BackendSpec<'a>)>,
     /// Other references, in rule order.
-    pub(super) extra: Vec<ExtraRef>,
+    pub(super) extra: Vec<ExtraRef<'a>>,
 }
 
-impl Rule {
+impl<'a> Rule<'a> {
     /// Records the `RequestMirror` filter at `filter` index: on the rule, or
     /// on the backendRef pushed last (a backendRef's filters are read right
     /// after the backendRef itself).
-    fn push_mirror(&mut self, filter: usize, target: BackendSpec, rule_level: bool) {
+    fn push_mirror(&mut self, filter: usize, target: BackendSpec<'a>, rule_level: bool) {
         if rule_level {
             self.mirrors.push((filter, target));
         } else {
@@ -177,31 +177,32 @@ impl Rule {
     }
 }
 
-/// A route of any kind, defaulted.
+/// A route of any kind, defaulted. The record borrows the defaulted route
+/// object (shared with the routing view) and reads its fields in place.
 #[derive(Debug)]
-pub(super) struct Route {
+pub(super) struct Route<'a> {
     pub(super) kind: Kind,
-    pub(super) ns: String,
-    pub(super) name: String,
+    pub(super) ns: &'a str,
+    pub(super) name: &'a str,
     pub(super) generation: Option<i64>,
     pub(super) age: Age,
     pub(super) created: Option<i64>,
     /// Lowercased `spec.hostnames` (empty for TCP and UDP).
     pub(super) hostnames: Vec<String>,
-    pub(super) rules: Vec<Rule>,
-    pub(super) object: RouteObject,
-    pub(super) source: Option<Source>,
+    pub(super) rules: Vec<Rule<'a>>,
+    pub(super) object: &'a RouteObject,
+    pub(super) source: Option<&'a Source>,
 }
 
-impl Route {
+impl<'a> Route<'a> {
     /// `(age, namespace, name)`: "oldest first, then by name".
-    pub(super) fn order_key(&self) -> (Age, &str, &str) {
-        (self.age, &self.ns, &self.name)
+    pub(super) fn order_key(&self) -> (Age, &'a str, &'a str) {
+        (self.age, self.ns, self.name)
     }
 
     /// The route's `spec.parentRefs`.
-    pub(super) fn parent_refs(&self) -> &[ParentReference] {
-        match &self.object {
+    pub(super) fn parent_refs(&self) -> &'a [ParentReference] {
+        match self.object {
             RouteObject::Http(r) => r.spec.parent_refs.as_deref().unwrap_or_default(),
             RouteObject::Grpc(r) => r.spec.parent_refs.as_deref().unwrap_or_default(),
             RouteObject::Tls(r) => r.spec.parent_refs(),
@@ -216,7 +217,7 @@ impl Route {
     #[cfg(feature = "experimental")]
     pub(super) fn uses_default_gateways(&self) -> bool {
         use gateway_types::shared::GatewayDefaultScope;
-        let scope = match &self.object {
+        let scope = match self.object {
             RouteObject::Http(r) => r.spec.use_default_gateways.as_ref(),
             RouteObject::Grpc(r) => r.spec.use_default_gateways.as_ref(),
             RouteObject::Tls(r) => r.spec.use_default_gateways.as_ref(),
@@ -233,113 +234,79 @@ impl Route {
         false
     }
 
-    /// Builds the view of a route object (already defaulted); `None` for
+    /// The shared route object of a defaulted snapshot object; `None` for
     /// objects that are not routes.
-    pub(super) fn from_object(
-        o: Object,
-        age: Age,
-        created: Option<i64>,
-        source: Option<&Source>,
-    ) -> Option<Self> {
-        let (kind, hostnames, rules, object): (_, &[String], Vec<Rule>, _) = match o {
-            Object::HttpRoute(r) => {
-                let r = Arc::new(r);
-                let rules = r.spec.rules_or_default().iter().map(http_rule).collect();
-                let hosts = lowercase(r.spec.hostnames.as_deref().unwrap_or_default());
-                return Some(Self::new(
-                    Kind::Http,
-                    hosts,
-                    rules,
-                    RouteObject::Http(r),
-                    age,
-                    created,
-                    source,
-                ));
-            }
-            Object::GrpcRoute(r) => {
-                let r = Arc::new(r);
-                let rules = r.spec.rules.iter().flatten().map(grpc_rule).collect();
-                let hosts = lowercase(r.spec.hostnames.as_deref().unwrap_or_default());
-                return Some(Self::new(
-                    Kind::Grpc,
-                    hosts,
-                    rules,
-                    RouteObject::Grpc(r),
-                    age,
-                    created,
-                    source,
-                ));
-            }
-            Object::TlsRoute(r) => {
-                let r = Arc::new(r);
-                let rules = r
-                    .spec
-                    .rules
-                    .iter()
-                    .map(|x| plain_rule(&x.backend_refs))
-                    .collect();
-                let hosts = lowercase(r.spec.hostnames());
-                return Some(Self::new(
-                    Kind::Tls,
-                    hosts,
-                    rules,
-                    RouteObject::Tls(r),
-                    age,
-                    created,
-                    source,
-                ));
-            }
-            Object::TcpRoute(r) => {
-                let rules = r
-                    .spec
-                    .rules
-                    .iter()
-                    .map(|x| plain_rule(&x.backend_refs))
-                    .collect();
-                (Kind::Tcp, &[], rules, RouteObject::Tcp(Arc::new(r)))
-            }
-            Object::UdpRoute(r) => {
-                let rules = r
-                    .spec
-                    .rules
-                    .iter()
-                    .map(|x| plain_rule(&x.backend_refs))
-                    .collect();
-                (Kind::Udp, &[], rules, RouteObject::Udp(Arc::new(r)))
-            }
+    pub(super) fn object_of(o: Object) -> Option<RouteObject> {
+        Some(match o {
+            Object::HttpRoute(r) => RouteObject::Http(Arc::new(r)),
+            Object::GrpcRoute(r) => RouteObject::Grpc(Arc::new(r)),
+            Object::TlsRoute(r) => RouteObject::Tls(Arc::new(r)),
+            Object::TcpRoute(r) => RouteObject::Tcp(Arc::new(r)),
+            Object::UdpRoute(r) => RouteObject::Udp(Arc::new(r)),
             _ => return None,
-        };
-        Some(Self::new(
-            kind,
-            lowercase(hostnames),
-            rules,
-            object,
-            age,
-            created,
-            source,
-        ))
+        })
     }
 
-    fn new(
-        kind: Kind,
-        hostnames: Vec<String>,
-        rules: Vec<Rule>,
-        object: RouteObject,
+    /// Builds the view of a defaulted route object.
+    pub(super) fn new(
+        object: &'a RouteObject,
         age: Age,
         created: Option<i64>,
-        source: Option<&Source>,
+        source: Option<&'a Source>,
     ) -> Self {
-        let meta: &ObjectMeta = object.metadata();
+        let (kind, hostnames, rules): (_, &[String], Vec<Rule<'a>>) = match object {
+            RouteObject::Http(r) => (
+                Kind::Http,
+                r.spec.hostnames.as_deref().unwrap_or_default(),
+                r.spec.rules_or_default().iter().map(http_rule).collect(),
+            ),
+            RouteObject::Grpc(r) => (
+                Kind::Grpc,
+                r.spec.hostnames.as_deref().unwrap_or_default(),
+                r.spec.rules.iter().flatten().map(grpc_rule).collect(),
+            ),
+            RouteObject::Tls(r) => (
+                Kind::Tls,
+                r.spec.hostnames(),
+                r.spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect(),
+            ),
+            RouteObject::Tcp(r) => (
+                Kind::Tcp,
+                &[],
+                r.spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect(),
+            ),
+            RouteObject::Udp(r) => (
+                Kind::Udp,
+                &[],
+                r.spec
+                    .rules
+                    .iter()
+                    .map(|x| plain_rule(&x.backend_refs))
+                    .collect(),
+            ),
+            // `RouteObject` is non-exhaustive; `object_of` makes only the
+            // five kinds above.
+            _ => (Kind::Http, &[], Vec::new()),
+        };
+        let meta: &'a ObjectMeta = object.metadata();
         Self {
             kind,
-            ns: meta.namespace_str().unwrap_or("default").to_owned(),
-            name: meta.name_str().to_owned(),
+            ns: meta.namespace_str().unwrap_or("default"),
+            name: meta.name_str(),
             generation: meta.generation,
             age,
             created,
-            hostnames,
+            hostnames: lowercase(hostnames),
             rules,
-            source: source.cloned(),
+            source,
             object,
         }
     }
@@ -349,12 +316,9 @@ fn lowercase(hosts: &[String]) -> Vec<String> {
     hosts.iter().map(|h| h.to_ascii_lowercase()).collect()
 }
 
-fn plain_rule(refs: &[gateway_types::shared::BackendRef]) -> Rule {
+fn plain_rule(refs: &[gateway_types::shared::BackendRef]) -> Rule<'_> {
     Rule {
-        backends: refs
-            .iter()
-            .map(|b| BackendSpec::from_fields(&ref_fields!(b)))
-            .collect(),
+        backends: refs.iter().map(|b| backend_spec!(b)).collect(),
         ..Rule::default()
     }
 }
@@ -425,11 +389,11 @@ struct FilterSummary {
     rewrite: bool,
 }
 
-fn http_filters(
+fn http_filters<'a>(
     c: &mut Check,
-    filters: &[HttpRouteFilter],
+    filters: &'a [HttpRouteFilter],
     single_prefix: bool,
-    rule: &mut Rule,
+    rule: &mut Rule<'a>,
     rule_level: bool,
 ) -> FilterSummary {
     let mut s = FilterSummary::default();
@@ -449,7 +413,7 @@ fn http_filters(
                 None => missing(c),
             },
             HttpRouteFilterType::RequestMirror => match &f.request_mirror {
-                Some(m) => rule.push_mirror(i, BackendSpec::new(&m.backend_ref, None), rule_level),
+                Some(m) => rule.push_mirror(i, BackendSpec::new(&m.backend_ref), rule_level),
                 None => missing(c),
             },
             HttpRouteFilterType::RequestRedirect => {
@@ -489,7 +453,7 @@ fn http_filters(
                 }
             }
             HttpRouteFilterType::ExtensionRef => match &f.extension_ref {
-                Some(r) => rule.extra.push(ExtraRef::Extension(r.clone())),
+                Some(r) => rule.extra.push(ExtraRef::Extension(r)),
                 None => missing(c),
             },
             HttpRouteFilterType::ExternalAuth => external_auth(c, f, rule),
@@ -500,7 +464,7 @@ fn http_filters(
 }
 
 #[cfg(feature = "experimental")]
-fn external_auth(c: &mut Check, f: &HttpRouteFilter, rule: &mut Rule) {
+fn external_auth<'a>(c: &mut Check, f: &'a HttpRouteFilter, rule: &mut Rule<'a>) {
     match &f.external_auth {
         Some(a) => {
             c.known(
@@ -509,7 +473,7 @@ fn external_auth(c: &mut Check, f: &HttpRouteFilter, rule: &mut Rule) {
                 a.protocol.as_str(),
             );
             rule.extra
-                .push(ExtraRef::Backend(BackendSpec::new(&a.backend_ref, None)));
+                .push(ExtraRef::Backend(BackendSpec::new(&a.backend_ref)));
         }
         None => c.fail(Reason::UnsupportedValue, || {
             "filter ExternalAuth has no configuration".to_owned()
@@ -520,7 +484,7 @@ fn external_auth(c: &mut Check, f: &HttpRouteFilter, rule: &mut Rule) {
 /// Without the `experimental` feature the ExternalAuth configuration is not
 /// read, so the filter cannot be served.
 #[cfg(not(feature = "experimental"))]
-fn external_auth(c: &mut Check, _f: &HttpRouteFilter, _rule: &mut Rule) {
+fn external_auth(c: &mut Check, _f: &HttpRouteFilter, _rule: &mut Rule<'_>) {
     c.fail(Reason::UnsupportedValue, || {
         "filter ExternalAuth needs the experimental channel (feature `experimental`)".to_owned()
     });
@@ -551,7 +515,7 @@ fn http_match(c: &mut Check, m: &HttpRouteMatch) {
     }
 }
 
-fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
+fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule<'_> {
     let mut rule = Rule::default();
     let mut c = Check(None);
     let matches = r.effective_matches();
@@ -579,8 +543,7 @@ fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
         });
     }
     for b in backends {
-        rule.backends
-            .push(BackendSpec::from_fields(&ref_fields!(b)));
+        rule.backends.push(backend_spec!(b));
         let s = http_filters(
             &mut c,
             b.filters.as_deref().unwrap_or_default(),
@@ -598,7 +561,12 @@ fn http_rule(r: &gateway_types::http_route::HttpRouteRule) -> Rule {
     rule
 }
 
-fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rule_level: bool) {
+fn grpc_filters<'a>(
+    c: &mut Check,
+    filters: &'a [GrpcRouteFilter],
+    rule: &mut Rule<'a>,
+    rule_level: bool,
+) {
     for (i, f) in filters.iter().enumerate() {
         let missing = |c: &mut Check| {
             c.fail(Reason::UnsupportedValue, || {
@@ -615,11 +583,11 @@ fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rul
                 None => missing(c),
             },
             GrpcRouteFilterType::RequestMirror => match &f.request_mirror {
-                Some(m) => rule.push_mirror(i, BackendSpec::new(&m.backend_ref, None), rule_level),
+                Some(m) => rule.push_mirror(i, BackendSpec::new(&m.backend_ref), rule_level),
                 None => missing(c),
             },
             GrpcRouteFilterType::ExtensionRef => match &f.extension_ref {
-                Some(r) => rule.extra.push(ExtraRef::Extension(r.clone())),
+                Some(r) => rule.extra.push(ExtraRef::Extension(r)),
                 None => missing(c),
             },
             other => c.known("filter type", false, other.as_str()),
@@ -627,7 +595,7 @@ fn grpc_filters(c: &mut Check, filters: &[GrpcRouteFilter], rule: &mut Rule, rul
     }
 }
 
-fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
+fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule<'_> {
     let mut rule = Rule::default();
     let mut c = Check(None);
     for m in r.matches.iter().flatten() {
@@ -655,8 +623,7 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
         true,
     );
     for b in r.backend_refs.iter().flatten() {
-        rule.backends
-            .push(BackendSpec::from_fields(&ref_fields!(b)));
+        rule.backends.push(backend_spec!(b));
         grpc_filters(
             &mut c,
             b.filters.as_deref().unwrap_or_default(),
@@ -674,7 +641,10 @@ fn grpc_rule(r: &gateway_types::grpc_route::GrpcRouteRule) -> Rule {
 /// a warning `status.route.later-rules-ignored` at `spec.rules[1]` says the
 /// others are ignored (the route stays accepted; `ResolvedRefs` still covers
 /// every rule's backendRefs).
-pub(super) fn later_rules_warnings(routes: &[Route], findings: &mut Vec<crate::finding::Finding>) {
+pub(super) fn later_rules_warnings(
+    routes: &[Route<'_>],
+    findings: &mut Vec<crate::finding::Finding>,
+) {
     for r in routes {
         let n = r.rules.len();
         if n < 2 || !matches!(r.kind, Kind::Tls | Kind::Tcp | Kind::Udp) {
@@ -682,9 +652,9 @@ pub(super) fn later_rules_warnings(routes: &[Route], findings: &mut Vec<crate::f
         }
         findings.push(super::world::diagnostic(
             r.kind.as_str(),
-            Some(&r.ns),
-            &r.name,
-            r.source.as_ref(),
+            Some(r.ns),
+            r.name,
+            r.source,
             "spec.rules[1]".to_owned(),
             "status.route.later-rules-ignored",
             format!(

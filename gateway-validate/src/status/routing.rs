@@ -76,8 +76,8 @@ fn build(
         for (ri, hostnames) in attached {
             let r = &world.routes[*ri];
             let mut ar = AttachedRoute::new(r.object.clone());
-            ar.namespace.clone_from(&r.ns);
-            ar.name.clone_from(&r.name);
+            r.ns.clone_into(&mut ar.namespace);
+            r.name.clone_into(&mut ar.name);
             ar.created = r.created;
             ar.hostnames.clone_from(hostnames);
             let last = uses.get_mut(*ri).is_some_and(|n| {

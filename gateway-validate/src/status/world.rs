@@ -14,13 +14,14 @@ use gateway_types::gateway_class::GatewayClass;
 use gateway_types::listener_set::ListenerSet;
 use gateway_types::load::Source;
 use gateway_types::meta::parse_timestamp;
+use gateway_types::routing::RouteObject;
 use gateway_types::{MetaExt, Object, ObjectMeta};
 
 use super::refs::GrantIndex;
 use super::routes::Route;
 use crate::finding::{Finding, Location, ObjectRef, Severity};
 use crate::report::Report;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Entry, Snapshot};
 
 /// `(namespace, name)`.
 pub(super) type NsName = (String, String);
@@ -168,7 +169,7 @@ pub(super) struct World<'a> {
     /// Every Gateway's `(namespace, name)`, owned or not.
     pub(super) gateway_keys: NsMap<()>,
     pub(super) listener_sets: Vec<Obj<ListenerSet>>,
-    pub(super) routes: Vec<Route>,
+    pub(super) routes: Vec<Route<'a>>,
     pub(super) policies: Vec<Obj<BackendTlsPolicy>>,
 }
 
@@ -195,14 +196,27 @@ fn obj<T>(seq: usize, obj: T, source: Option<&Source>, meta: fn(&T) -> &ObjectMe
     }
 }
 
-impl<'a> World<'a> {
-    /// Collects the admitted objects of `snapshot` (those not in
-    /// `report.rejected`), each defaulted as the API server would store it:
-    /// taken from `defaulted` (aligned with the snapshot's entries) when
-    /// admission left it there, else cloned and defaulted here.
-    pub(super) fn build(
+/// The admitted objects of a snapshot (those not in `report.rejected`), in
+/// snapshot order, each Gateway API object defaulted as the API server would
+/// store it.
+#[derive(Debug, Default)]
+pub(super) struct Admitted<'a> {
+    /// Objects other than routes: `(position, entry, defaulted copy)`; core
+    /// objects (Namespace, Service, Secret, ConfigMap) have no copy, since
+    /// only their accessors' defaults are needed.
+    pub(super) others: Vec<(usize, &'a Entry, Option<Object>)>,
+    /// Route objects, defaulted and shared: the routing view keeps them, and
+    /// the [`World`]'s route records borrow from them.
+    pub(super) routes: Vec<(usize, RouteObject, Option<&'a Source>)>,
+}
+
+impl<'a> Admitted<'a> {
+    /// Collects the admitted objects of `snapshot`, each taken from
+    /// `defaulted` (aligned with the snapshot's entries) when admission left
+    /// a defaulted copy there, else cloned and defaulted here.
+    pub(super) fn collect(
         snapshot: &'a Snapshot,
-        defaulted: Vec<Option<Object>>,
+        mut defaulted: Vec<Option<Object>>,
         report: &Report,
     ) -> Self {
         let rejected: HashSet<(&str, Option<&str>, &str)> = report
@@ -210,10 +224,9 @@ impl<'a> World<'a> {
             .iter()
             .map(|r| (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
             .collect();
-        let mut w = Self::default();
-        let mut defaulted = defaulted.into_iter();
+        let mut out = Self::default();
         for (seq, entry) in snapshot.entries().enumerate() {
-            let pre = defaulted.next().flatten();
+            let pre = defaulted.get_mut(seq).and_then(Option::take);
             let o = &entry.object;
             let m = o.metadata();
             if !rejected.is_empty() {
@@ -229,6 +242,50 @@ impl<'a> World<'a> {
                     continue;
                 }
             }
+            if matches!(
+                o,
+                Object::Namespace(_)
+                    | Object::Service(_)
+                    | Object::Secret(_)
+                    | Object::ConfigMap(_)
+            ) {
+                out.others.push((seq, entry, None));
+                continue;
+            }
+            let o = pre.unwrap_or_else(|| {
+                let mut o = o.clone();
+                o.apply_defaults();
+                o
+            });
+            if matches!(
+                o,
+                Object::HttpRoute(_)
+                    | Object::GrpcRoute(_)
+                    | Object::TlsRoute(_)
+                    | Object::TcpRoute(_)
+                    | Object::UdpRoute(_)
+            ) {
+                out.routes
+                    .extend(Route::object_of(o).map(|r| (seq, r, entry.source.as_ref())));
+            } else {
+                out.others.push((seq, entry, Some(o)));
+            }
+        }
+        out
+    }
+}
+
+impl<'a> World<'a> {
+    /// Indexes the admitted objects: `others` by kind and key, and a route
+    /// record for each of `routes`.
+    pub(super) fn build(
+        others: Vec<(usize, &'a Entry, Option<Object>)>,
+        routes: &'a [(usize, RouteObject, Option<&'a Source>)],
+    ) -> Self {
+        let mut w = Self::default();
+        for (seq, entry, defaulted) in others {
+            let o = &entry.object;
+            let m = o.metadata();
             let src = entry.source.as_ref();
             let ns = m.namespace_str().unwrap_or("default");
             match o {
@@ -255,33 +312,28 @@ impl<'a> World<'a> {
                 }
                 _ => {}
             }
-            let o = pre.unwrap_or_else(|| {
-                let mut o = o.clone();
-                o.apply_defaults();
-                o
-            });
-            match o {
-                Object::ReferenceGrant(g) => w.grants.add(&g),
-                Object::GatewayClass(c) => {
+            match defaulted {
+                Some(Object::ReferenceGrant(g)) => w.grants.add(&g),
+                Some(Object::GatewayClass(c)) => {
                     w.classes.insert(c.metadata.name_str().to_owned(), c);
                 }
-                Object::Gateway(g) => {
+                Some(Object::Gateway(g)) => {
                     w.gateway_keys.insert(ns, g.metadata.name_str(), ());
                     w.gateways.push(obj(seq, g, src, |g| &g.metadata));
                 }
-                Object::ListenerSet(l) => {
+                Some(Object::ListenerSet(l)) => {
                     w.listener_sets.push(obj(seq, l, src, |l| &l.metadata));
                 }
-                Object::BackendTlsPolicy(p) => {
+                Some(Object::BackendTlsPolicy(p)) => {
                     w.policies.push(obj(seq, p, src, |p| &p.metadata));
                 }
-                other => {
-                    let (age, created) = Age::of(other.metadata(), seq);
-                    if let Some(r) = Route::from_object(other, age, created, src) {
-                        w.routes.push(r);
-                    }
-                }
+                _ => {}
             }
+        }
+        w.routes.reserve_exact(routes.len());
+        for (seq, object, src) in routes {
+            let (age, created) = Age::of(object.metadata(), *seq);
+            w.routes.push(Route::new(object, age, created, *src));
         }
         w
     }
