@@ -264,4 +264,47 @@ impl AttachedRoute {
             rules: Vec::new(),
         }
     }
+
+    /// A route attached with everything already worked out, as a status pass
+    /// computes it: the route's namespace and name, its creation time, its
+    /// effective hostnames on the listener (`None`: every host) and the
+    /// resolution of each rule.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use gateway_types::http_route::{HttpRoute, HttpRouteSpec};
+    /// use gateway_types::routing::{AttachedRoute, RouteObject};
+    ///
+    /// let route = HttpRoute::new("web", HttpRouteSpec::default());
+    /// let attached = AttachedRoute::resolved(
+    ///     RouteObject::Http(Arc::new(route)),
+    ///     "apps".to_owned(),
+    ///     "web".to_owned(),
+    ///     None,
+    ///     Some(vec!["web.example.com".to_owned()]),
+    ///     Vec::new(),
+    /// );
+    /// assert_eq!(attached.namespace, "apps");
+    /// assert_eq!(attached.hostnames.as_deref(), Some(&["web.example.com".to_owned()][..]));
+    /// ```
+    #[must_use]
+    pub fn resolved(
+        route: RouteObject,
+        namespace: String,
+        name: String,
+        created: Option<i64>,
+        hostnames: Option<Vec<String>>,
+        rules: Vec<RuleRouting>,
+    ) -> Self {
+        Self {
+            route,
+            namespace,
+            name,
+            created,
+            hostnames,
+            rules,
+        }
+    }
 }

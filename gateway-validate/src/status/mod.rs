@@ -146,5 +146,5 @@ pub(crate) fn compute(
     if !overflow.is_empty() {
         attach::mark_policy_overflow(&world, &gateways, &attached, &overflow, &mut report.routes);
     }
-    report.routing = routing::build_all(&world, &gateways, attached.resolved, &overflow);
+    report.routing = routing::build_all(&world, &mut gateways, attached.resolved, &overflow);
 }

@@ -19,17 +19,19 @@ use super::world::World;
 use crate::condition::Reason;
 
 /// Builds the views of every Gateway, consuming the resolved rules (each
-/// route's rules are moved into its last attachment and cloned for the others).
+/// route's rules are moved into its last attachment and cloned for the others)
+/// and the listeners' attachments (their effective hostnames move into the
+/// view).
 /// Backends whose BackendTLSPolicy overflowed at a Gateway (`overflow`) are
 /// marked invalid in that Gateway's view, and mirrors to them dropped.
 pub(super) fn build_all(
     world: &World<'_>,
-    gateways: &[GatewayState],
+    gateways: &mut [GatewayState],
     mut resolved: ResolvedRules,
     overflow: &Overflow,
 ) -> Vec<GatewayRouting> {
     let mut uses = vec![0u32; resolved.len()];
-    for gw in gateways {
+    for gw in gateways.iter() {
         for l in &gw.listeners {
             for (ri, _) in &l.attached {
                 if let Some(n) = uses.get_mut(*ri) {
@@ -39,7 +41,7 @@ pub(super) fn build_all(
         }
     }
     gateways
-        .iter()
+        .iter_mut()
         .map(|gw| build(world, gw, &mut resolved, &mut uses, overflow))
         .collect()
 }
@@ -47,13 +49,19 @@ pub(super) fn build_all(
 /// Builds the view of one Gateway.
 fn build(
     world: &World<'_>,
-    gw: &GatewayState,
+    gw: &mut GatewayState,
     resolved: &mut ResolvedRules,
     uses: &mut [u32],
     overflow: &Overflow,
 ) -> GatewayRouting {
+    let lists: Vec<_> = gw
+        .listeners
+        .iter_mut()
+        .map(|l| std::mem::take(&mut l.attached))
+        .collect();
+    let gw = &*gw;
     let mut view = GatewayRouting::new(&gw.ns, &gw.name);
-    for l in &gw.listeners {
+    for (l, mut attached) in gw.listeners.iter().zip(lists) {
         let mut lr = ListenerRouting::new(&l.name, l.port, &l.protocol, l.hostname.as_deref());
         lr.owner = match l.owner {
             Owner::Gateway => ListenerOwner::Gateway,
@@ -67,30 +75,30 @@ fn build(
         };
         lr.tls = l.tls;
         lr.ready = l.is_valid() && gw.programmed();
-        let mut attached: Vec<&(usize, Option<Vec<String>>)> = l.attached.iter().collect();
         attached.sort_by(|a, b| {
             world.routes[a.0]
                 .order_key()
                 .cmp(&world.routes[b.0].order_key())
         });
         for (ri, hostnames) in attached {
-            let r = &world.routes[*ri];
-            let mut ar = AttachedRoute::new(r.object.clone());
-            r.ns.clone_into(&mut ar.namespace);
-            r.name.clone_into(&mut ar.name);
-            ar.created = r.created;
-            ar.hostnames.clone_from(hostnames);
-            let last = uses.get_mut(*ri).is_some_and(|n| {
+            let r = &world.routes[ri];
+            let last = uses.get_mut(ri).is_some_and(|n| {
                 *n = n.saturating_sub(1);
                 *n == 0
             });
-            if let Some(Some(rules)) = resolved.get_mut(*ri) {
-                ar.rules = if last {
-                    std::mem::take(rules)
-                } else {
-                    rules.clone()
-                };
-            }
+            let rules = match resolved.get_mut(ri) {
+                Some(Some(rules)) if last => std::mem::take(rules),
+                Some(Some(rules)) => rules.clone(),
+                _ => Vec::new(),
+            };
+            let mut ar = AttachedRoute::resolved(
+                r.object.clone(),
+                r.ns.to_owned(),
+                r.name.to_owned(),
+                r.created,
+                hostnames,
+                rules,
+            );
             if !overflow.is_empty() {
                 drop_overflowed(gw, &mut ar, overflow);
             }
