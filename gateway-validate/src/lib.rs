@@ -96,7 +96,10 @@
 //! indexed by referrer and target), the HTTPRoute/GRPCRoute tie uses a
 //! hostname suffix index, and each route is evaluated once per parentRef, so
 //! the pass grows with the number of objects and references (n log n at
-//! worst, for sorting), never with their product.
+//! worst, for sorting), never with their product. Routes are defaulted once,
+//! when they enter the [`Snapshot`], and every report's routing view shares
+//! that copy, so a controller that recomputes status after each change does
+//! not copy its routes again.
 
 pub mod admission;
 pub mod condition;
@@ -223,7 +226,8 @@ pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
 /// API server ran admission (with the CRDs the cluster has installed, which
 /// may be another channel than [`Options::channel`]) before storing them.
 /// Objects are still defaulted first, which changes nothing in an object the
-/// API server stored. The report has the same statuses and routing view as
+/// API server stored (routes are defaulted once, when they enter the
+/// snapshot: see [`snapshot::Entry`]; other objects in each pass). The report has the same statuses and routing view as
 /// [`validate`] would give for a snapshot that admission accepts whole, and
 /// only the status pass's findings: none from admission, and
 /// [`Report::rejected`] is empty. For manifests that have not been through an

@@ -83,6 +83,7 @@
 //! its `rules!` block the ids.
 
 use gateway_types::object::split_api_version;
+use gateway_types::routing::RouteObject;
 use gateway_types::{MetaExt, Object};
 use serde::Serialize;
 
@@ -236,8 +237,9 @@ pub fn admit(entry: &Entry, old: Option<&Entry>, options: &Options) -> Vec<Findi
 }
 
 /// [`admit`], also returning the defaulted object it checked (`None` when
-/// its apiVersion is not served, so nothing was defaulted), so that the
-/// status pass need not clone and default it again.
+/// its apiVersion is not served, so nothing was defaulted, and for routes,
+/// whose defaulted copy the entry already holds), so that the status pass
+/// need not clone and default it again.
 pub(crate) fn admit_keeping_defaults(
     entry: &Entry,
     old: Option<&Entry>,
@@ -265,6 +267,19 @@ pub(crate) fn admit_keeping_defaults(
         return (ctx.into_findings(), None);
     }
     metadata::check(object, &mut ctx);
+    // Routes are checked on the snapshot's defaulted copy (no transition
+    // rule concerns them, so `old` is not needed).
+    match entry.defaulted_route() {
+        Some(RouteObject::Http(o)) => http_route::admit(o, &mut ctx),
+        Some(RouteObject::Grpc(o)) => grpc_route::admit(o, &mut ctx),
+        Some(RouteObject::Tls(o)) => tls_route::admit(o, &mut ctx),
+        Some(RouteObject::Tcp(o)) => tcp_route::admit(o, &mut ctx),
+        Some(RouteObject::Udp(o)) => udp_route::admit(o, &mut ctx),
+        _ => {}
+    }
+    if entry.defaulted_route().is_some() {
+        return (ctx.into_findings(), None);
+    }
     let mut object = object.clone();
     object.apply_defaults();
     let old = old.map(|o| {
@@ -277,11 +292,6 @@ pub(crate) fn admit_keeping_defaults(
         Object::GatewayClass(o) => gateway_class::admit(o, old_as!(old, GatewayClass), &mut ctx),
         Object::Gateway(o) => gateway::admit(o, &mut ctx),
         Object::ListenerSet(o) => listener_set::admit(o, &mut ctx),
-        Object::HttpRoute(o) => http_route::admit(o, &mut ctx),
-        Object::GrpcRoute(o) => grpc_route::admit(o, &mut ctx),
-        Object::TlsRoute(o) => tls_route::admit(o, &mut ctx),
-        Object::TcpRoute(o) => tcp_route::admit(o, &mut ctx),
-        Object::UdpRoute(o) => udp_route::admit(o, &mut ctx),
         Object::ReferenceGrant(o) => reference_grant::admit(o, &mut ctx),
         Object::BackendTlsPolicy(o) => backend_tls_policy::admit(o, &mut ctx),
         #[cfg(feature = "experimental")]

@@ -23,7 +23,6 @@
 //! and the route reports `ResolvedRefs=False`.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use gateway_types::grpc_route::{GrpcMethodMatchType, GrpcRouteFilter, GrpcRouteFilterType};
 use gateway_types::http_route::{
@@ -33,7 +32,7 @@ use gateway_types::http_route::{
 use gateway_types::load::Source;
 use gateway_types::routing::RouteObject;
 use gateway_types::shared::{BackendObjectReference, LocalObjectReference, ParentReference};
-use gateway_types::{MetaExt, Object, ObjectMeta};
+use gateway_types::{MetaExt, ObjectMeta};
 
 use super::world::Age;
 use crate::condition::Reason;
@@ -232,19 +231,6 @@ impl<'a> Route<'a> {
     #[cfg(not(feature = "experimental"))]
     pub(super) fn uses_default_gateways(&self) -> bool {
         false
-    }
-
-    /// The shared route object of a defaulted snapshot object; `None` for
-    /// objects that are not routes.
-    pub(super) fn object_of(o: Object) -> Option<RouteObject> {
-        Some(match o {
-            Object::HttpRoute(r) => RouteObject::Http(Arc::new(r)),
-            Object::GrpcRoute(r) => RouteObject::Grpc(Arc::new(r)),
-            Object::TlsRoute(r) => RouteObject::Tls(Arc::new(r)),
-            Object::TcpRoute(r) => RouteObject::Tcp(Arc::new(r)),
-            Object::UdpRoute(r) => RouteObject::Udp(Arc::new(r)),
-            _ => return None,
-        })
     }
 
     /// Builds the view of a defaulted route object.

@@ -205,13 +205,14 @@ pub(super) struct Admitted<'a> {
     /// objects (Namespace, Service, Secret, ConfigMap) have no copy, since
     /// only their accessors' defaults are needed.
     pub(super) others: Vec<(usize, &'a Entry, Option<Object>)>,
-    /// Route objects, defaulted and shared: the routing view keeps them, and
-    /// the [`World`]'s route records borrow from them.
-    pub(super) routes: Vec<(usize, RouteObject, Option<&'a Source>)>,
+    /// Route objects, defaulted (the snapshot's shared copies, which the
+    /// routing view keeps), for the [`World`]'s route records.
+    pub(super) routes: Vec<(usize, &'a RouteObject, Option<&'a Source>)>,
 }
 
 impl<'a> Admitted<'a> {
-    /// Collects the admitted objects of `snapshot`, each taken from
+    /// Collects the admitted objects of `snapshot`. Routes come defaulted
+    /// with their entries; every other Gateway API object is taken from
     /// `defaulted` (aligned with the snapshot's entries) when admission left
     /// a defaulted copy there, else cloned and defaulted here.
     pub(super) fn collect(
@@ -242,6 +243,10 @@ impl<'a> Admitted<'a> {
                     continue;
                 }
             }
+            if let Some(route) = entry.defaulted_route() {
+                out.routes.push((seq, route, entry.source.as_ref()));
+                continue;
+            }
             if matches!(
                 o,
                 Object::Namespace(_)
@@ -257,19 +262,7 @@ impl<'a> Admitted<'a> {
                 o.apply_defaults();
                 o
             });
-            if matches!(
-                o,
-                Object::HttpRoute(_)
-                    | Object::GrpcRoute(_)
-                    | Object::TlsRoute(_)
-                    | Object::TcpRoute(_)
-                    | Object::UdpRoute(_)
-            ) {
-                out.routes
-                    .extend(Route::object_of(o).map(|r| (seq, r, entry.source.as_ref())));
-            } else {
-                out.others.push((seq, entry, Some(o)));
-            }
+            out.others.push((seq, entry, Some(o)));
         }
         out
     }
@@ -280,7 +273,7 @@ impl<'a> World<'a> {
     /// record for each of `routes`.
     pub(super) fn build(
         others: Vec<(usize, &'a Entry, Option<Object>)>,
-        routes: &'a [(usize, RouteObject, Option<&'a Source>)],
+        routes: &[(usize, &'a RouteObject, Option<&'a Source>)],
     ) -> Self {
         let mut w = Self::default();
         for (seq, entry, defaulted) in others {

@@ -41,14 +41,8 @@ pub(super) fn to_object(value: &Value) -> Result<Object, String> {
 
 /// Runs admission on a JSON object.
 pub(super) fn run(value: &Value, old: Option<&Value>, channel: Channel) -> Vec<Finding> {
-    let entry = Entry {
-        object: to_object(value).expect("test object loads"),
-        source: None,
-    };
-    let old = old.map(|o| Entry {
-        object: to_object(o).expect("old test object loads"),
-        source: None,
-    });
+    let entry = Entry::new(to_object(value).expect("test object loads"), None);
+    let old = old.map(|o| Entry::new(to_object(o).expect("old test object loads"), None));
     admit(&entry, old.as_ref(), &Options::new().channel(channel))
 }
 
