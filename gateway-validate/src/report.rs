@@ -1,6 +1,7 @@
 //! The result of a pass: findings, computed status and the routing view.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use gateway_types::gateway::GatewayStatus;
 use gateway_types::gateway_class::GatewayClassStatus;
@@ -9,9 +10,24 @@ use gateway_types::routing::GatewayRouting;
 use gateway_types::shared::{PolicyStatus, RouteStatus};
 
 use crate::finding::{Finding, ObjectRef};
+use crate::status::SeededMap;
 
 /// Key of a namespaced object in the report: `(kind, namespace, name)`.
 pub(crate) type Key = (String, String, String);
+
+/// Route statuses by key. Only looked up, never walked in order, so they are
+/// hashed rather than sorted; `Debug` lists them sorted, so that it prints
+/// the same every time.
+#[derive(Clone, Default)]
+pub(crate) struct RouteStatuses(pub(crate) SeededMap<Key, RouteStatus>);
+
+impl fmt::Debug for RouteStatuses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut entries: Vec<_> = self.0.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        f.debug_map().entries(entries).finish()
+    }
+}
 
 /// Everything a pass computed. Built by [`validate`](crate::validate).
 #[derive(Debug, Clone, Default)]
@@ -23,7 +39,7 @@ pub struct Report {
     pub(crate) gateway_classes: BTreeMap<String, GatewayClassStatus>,
     pub(crate) gateways: BTreeMap<(String, String), GatewayStatus>,
     pub(crate) listener_sets: BTreeMap<(String, String), ListenerSetStatus>,
-    pub(crate) routes: BTreeMap<Key, RouteStatus>,
+    pub(crate) routes: RouteStatuses,
     pub(crate) policies: BTreeMap<Key, PolicyStatus>,
     pub(crate) routing: Vec<GatewayRouting>,
 }
@@ -67,6 +83,7 @@ impl Report {
     #[must_use]
     pub fn route_status(&self, kind: &str, namespace: &str, name: &str) -> Option<&RouteStatus> {
         self.routes
+            .0
             .get(&(kind.to_owned(), namespace.to_owned(), name.to_owned()))
     }
 

@@ -30,7 +30,7 @@ use super::world::{NsMap, NsName, World, diagnostic};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 use crate::finding::Finding;
-use crate::report::Key;
+use crate::report::{Key, RouteStatuses};
 
 /// One listener a parentRef reaches, with the route's effective hostnames there.
 #[derive(Debug)]
@@ -140,7 +140,7 @@ pub(super) fn run(
     sets: &[SetState],
     idx: Indices<'_>,
     findings: &mut Vec<Finding>,
-    out: &mut BTreeMap<Key, RouteStatus>,
+    out: &mut RouteStatuses,
 ) -> Attached {
     let (gw_index, set_index) = (idx.gateways, idx.sets);
     let default_refs: Vec<ParentReference> = idx
@@ -226,9 +226,8 @@ pub(super) fn run(
     let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
     let mut users = ServiceUsers::default();
     let mut parents = ParentGateways::new();
-    // Statuses are collected in route order and put into `out` at the end,
-    // where a sorted bulk build is cheaper than one tree insert per route.
-    let mut statuses: Vec<(Key, RouteStatus)> = Vec::new();
+    // Statuses are collected in route order and put into `out` at the end.
+    let mut statuses: Vec<(Key, RouteStatus)> = Vec::with_capacity(world.routes.len());
     let mut i = 0;
     while i < evals.len() {
         let ri = evals[i].route;
@@ -329,13 +328,7 @@ pub(super) fn run(
         ));
         i = j;
     }
-    if out.is_empty() {
-        // Same result as inserting one by one: for a repeated key the
-        // bulk build keeps the last value.
-        *out = statuses.into_iter().collect();
-    } else {
-        out.extend(statuses);
-    }
+    out.0.extend(statuses);
     Attached {
         resolved,
         users,
@@ -353,7 +346,7 @@ pub(super) fn mark_policy_overflow(
     gateways: &[GatewayState],
     attached: &Attached,
     overflow: &Overflow,
-    out: &mut BTreeMap<Key, RouteStatus>,
+    out: &mut RouteStatuses,
 ) {
     for (ri, via) in &attached.parents {
         let Some(Some(rules)) = attached.resolved.get(*ri) else {
@@ -365,7 +358,7 @@ pub(super) fn mark_policy_overflow(
             r.ns.to_owned(),
             r.name.to_owned(),
         );
-        let Some(status) = out.get_mut(&key) else {
+        let Some(status) = out.0.get_mut(&key) else {
             continue;
         };
         for (parent, &gi) in status.parents.iter_mut().zip(via) {

@@ -567,6 +567,37 @@ fn gateway_conditions_echo_the_generation() {
 // Attachment
 
 #[test]
+fn report_debug_lists_route_statuses_in_key_order_whatever_the_input_order() {
+    let routes = format!(
+        "{}{}{}",
+        http_route("zeta", "infra", ""),
+        http_route("alpha", "infra", ""),
+        http_route("mid", "apps", ""),
+    );
+    let r = run(&format!("{}{routes}", gateway("gw", HTTP)));
+    for name in ["zeta", "alpha"] {
+        assert!(
+            r.route_status("HTTPRoute", "infra", name).is_some(),
+            "{name}"
+        );
+    }
+    let text = format!("{r:?}");
+    let at = |name: &str| {
+        text.find(&format!("\"{name}\""))
+            .unwrap_or_else(|| panic!("{name} missing from {text}"))
+    };
+    // Keys order by kind, namespace, then name: apps/mid, infra/alpha, infra/zeta.
+    assert!(
+        at("mid") < at("alpha") && at("alpha") < at("zeta"),
+        "{text}"
+    );
+    assert_eq!(
+        text,
+        format!("{:?}", run(&format!("{}{routes}", gateway("gw", HTTP))))
+    );
+}
+
+#[test]
 fn route_attaches_and_is_counted_once_per_listener() {
     let route = "apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute

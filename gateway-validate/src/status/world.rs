@@ -32,7 +32,7 @@ pub(super) type NsName = (String, String);
 /// made to collide in advance; unlike SipHash it is only "minimally
 /// DoS-resistant" (its own words): it does not claim to withstand an
 /// attacker who studies the running process to find its seed.
-pub(super) type SeededMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type SeededMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A map keyed by namespace and name that is read with borrowed strings, so
 /// lookups allocate nothing.
