@@ -1,15 +1,15 @@
 //! How long the status pass takes, and how it grows with the number of routes.
 //!
-//! `status/reference` is the reference size: 1,000 Gateways, 10,000
-//! HTTPRoutes and 1,000 ReferenceGrants (target: under 100 ms). The
-//! `status/routes` group keeps 1,000 Gateways and grants and varies the
-//! routes (1k, 10k, 100k): the time per route should stay about flat
-//! (n log n at worst), not grow with n.
+//! `reference` is the reference size: 1,000 Gateways, 10,000 HTTPRoutes and
+//! 1,000 ReferenceGrants. `status_pass/reference` times `status_of_admitted`,
+//! the status pass alone, as a controller runs it on objects an API server
+//! has already admitted (target: under 100 ms). `status/reference` times
+//! `validate` on the same snapshot: admission (what the API server would
+//! reject) and then the status pass.
 //!
-//! Both groups time `validate`, admission included. The `status_pass`
-//! groups (`status_pass/reference`, `status_pass/routes/{n}`) time the same
-//! snapshots through `status_of_admitted`, the status pass alone, as a
-//! controller runs it on objects an API server has already admitted.
+//! The `routes` groups (`status/routes/{n}`, `status_pass/routes/{n}`) keep
+//! 1,000 Gateways and grants and vary the routes (1k, 10k, 100k): the time
+//! per route should stay about flat (n log n at worst), not grow with n.
 //!
 //! Routes are defaulted when they enter the snapshot (once per object
 //! written, as an API server does), not in the timed passes; the
