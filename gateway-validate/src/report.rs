@@ -15,16 +15,49 @@ use crate::status::SeededMap;
 /// Key of a namespaced object in the report: `(kind, namespace, name)`.
 pub(crate) type Key = (String, String, String);
 
-/// Route statuses by key. Only looked up, never walked in order, so they are
-/// hashed rather than sorted; `Debug` lists them sorted, so that it prints
-/// the same every time.
+/// Route statuses by kind, namespace and name. They are only looked up,
+/// never walked in order, so they are hashed rather than sorted, and looked
+/// up with borrowed strings; `Debug` lists them sorted, so that it prints the
+/// same every time.
 #[derive(Clone, Default)]
-pub(crate) struct RouteStatuses(pub(crate) SeededMap<Key, RouteStatus>);
+pub(crate) struct RouteStatuses(
+    SeededMap<&'static str, SeededMap<String, SeededMap<String, RouteStatus>>>,
+);
+
+impl RouteStatuses {
+    /// Puts the status of route `kind ns/name`, replacing any before it.
+    pub(crate) fn insert(&mut self, kind: &'static str, ns: &str, name: &str, status: RouteStatus) {
+        self.0
+            .entry(kind)
+            .or_default()
+            .entry(ns.to_owned())
+            .or_default()
+            .insert(name.to_owned(), status);
+    }
+
+    /// The status of route `kind ns/name`.
+    pub(crate) fn get(&self, kind: &str, ns: &str, name: &str) -> Option<&RouteStatus> {
+        self.0.get(kind)?.get(ns)?.get(name)
+    }
+
+    /// The status of route `kind ns/name`, to change it.
+    pub(crate) fn get_mut(&mut self, kind: &str, ns: &str, name: &str) -> Option<&mut RouteStatus> {
+        self.0.get_mut(kind)?.get_mut(ns)?.get_mut(name)
+    }
+}
 
 impl fmt::Debug for RouteStatuses {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut entries: Vec<_> = self.0.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut entries: Vec<_> = self
+            .0
+            .iter()
+            .flat_map(|(kind, by_ns)| {
+                by_ns.iter().flat_map(move |(ns, by_name)| {
+                    by_name.iter().map(move |(name, s)| ((*kind, ns, name), s))
+                })
+            })
+            .collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         f.debug_map().entries(entries).finish()
     }
 }
@@ -82,9 +115,7 @@ impl Report {
     /// that names a parent we own.
     #[must_use]
     pub fn route_status(&self, kind: &str, namespace: &str, name: &str) -> Option<&RouteStatus> {
-        self.routes
-            .0
-            .get(&(kind.to_owned(), namespace.to_owned(), name.to_owned()))
+        self.routes.get(kind, namespace, name)
     }
 
     /// The computed status of a policy (`BackendTLSPolicy`).

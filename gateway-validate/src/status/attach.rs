@@ -30,7 +30,7 @@ use super::world::{NsMap, NsName, World, diagnostic};
 use super::{cond, set_generation};
 use crate::condition::{ConditionType, Reason};
 use crate::finding::Finding;
-use crate::report::{Key, RouteStatuses};
+use crate::report::RouteStatuses;
 
 /// One listener a parentRef reaches, with the route's effective hostnames there.
 #[derive(Debug)]
@@ -227,7 +227,7 @@ pub(super) fn run(
     let mut users = ServiceUsers::default();
     let mut parents = ParentGateways::new();
     // Statuses are collected in route order and put into `out` at the end.
-    let mut statuses: Vec<(Key, RouteStatus)> = Vec::with_capacity(world.routes.len());
+    let mut statuses: Vec<(&Route<'_>, RouteStatus)> = Vec::with_capacity(world.routes.len());
     let mut i = 0;
     while i < evals.len() {
         let ri = evals[i].route;
@@ -318,17 +318,12 @@ pub(super) fn run(
             }
         }
         resolved[ri] = Some(rules);
-        statuses.push((
-            (
-                r.kind.as_str().to_owned(),
-                r.ns.to_owned(),
-                r.name.to_owned(),
-            ),
-            status,
-        ));
+        statuses.push((r, status));
         i = j;
     }
-    out.0.extend(statuses);
+    for (r, status) in statuses {
+        out.insert(r.kind.as_str(), r.ns, r.name, status);
+    }
     Attached {
         resolved,
         users,
@@ -353,12 +348,7 @@ pub(super) fn mark_policy_overflow(
             continue;
         };
         let r = &world.routes[*ri];
-        let key = (
-            r.kind.as_str().to_owned(),
-            r.ns.to_owned(),
-            r.name.to_owned(),
-        );
-        let Some(status) = out.0.get_mut(&key) else {
+        let Some(status) = out.get_mut(r.kind.as_str(), r.ns, r.name) else {
             continue;
         };
         for (parent, &gi) in status.parents.iter_mut().zip(via) {
