@@ -156,7 +156,7 @@ pub(crate) fn compile(
     }
     c.inner.listeners = listeners;
     c.finish_buckets();
-    c.inner.trie.shrink();
+    c.inner.trie.finish();
     c.inner.entries.shrink_to_fit();
     c.inner.rules.shrink_to_fit();
     c.inner.predicates.shrink_to_fit();
@@ -1080,32 +1080,11 @@ impl Compiler<'_> {
     /// Sorts each bucket's matches by precedence and lays them out.
     fn finish_buckets(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        // Size the trie's child table for most of its edges up front (one
-        // per path segment, less a quarter for shared prefixes, so that the
-        // estimate rarely makes the table twice too big), instead of growing
-        // it (and moving every slot) many times as paths are inserted.
-        let edges: usize = pending
-            .iter()
-            .flat_map(|p| &p.http)
-            .map(|p| match &p.place {
-                HttpPlace::Exact(path) | HttpPlace::Prefix(path) => {
-                    path.bytes().filter(|&b| b == b'/').count()
-                }
-                HttpPlace::Regex(id) => self
-                    .inner
-                    .patterns
-                    .get(*id as usize)
-                    // The complete segments of the literal prefix.
-                    .map_or(0, |p| {
-                        p.literal()
-                            .bytes()
-                            .filter(|&b| b == b'/')
-                            .count()
-                            .saturating_sub(1)
-                    }),
-            })
-            .sum();
-        self.inner.trie.reserve(edges / 4 * 3);
+        // Size the trie's edge table up front (about one edge per path, as
+        // an edge spans a chain of segments) instead of growing it (and
+        // moving every slot) many times as paths are inserted.
+        let edges: usize = pending.iter().map(|p| p.http.len()).sum();
+        self.inner.trie.reserve(edges);
         let entries: usize = pending.iter().map(|p| p.http.len() + p.grpc.len()).sum();
         self.inner.entries.reserve(entries);
         for mut p in pending {
@@ -1192,9 +1171,9 @@ impl Compiler<'_> {
             let span = self.push_entries(group.iter().map(|(_, _, e)| *e));
             if let Some(n) = self.inner.trie.nodes.get_mut(node as usize) {
                 match kind {
-                    0 => n.exact = span,
-                    1 => n.prefix = span,
-                    _ => n.regex = span,
+                    0 => n.lists.exact = span,
+                    1 => n.lists.prefix = span,
+                    _ => n.lists.regex = span,
                 }
             }
         }

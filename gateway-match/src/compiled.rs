@@ -6,10 +6,12 @@
 //! most specific and stops at the first bucket where a match accepts it.
 //! Inside a bucket:
 //!
-//! - HTTPRoute paths are nodes of a segment trie, walked down along the
-//!   request path (one hash per segment): `Exact` entries sit on the node
-//!   of their whole path, `PathPrefix` entries on the node of their value,
-//!   tried from the deepest (longest prefix) back up;
+//! - HTTPRoute paths are nodes of a path trie, walked down along the
+//!   request path (one probe per node passed, as an edge spans a chain of
+//!   segments; the edge also carries the entry lists of the node it leads
+//!   to): `Exact` entries sit on the node of their whole path, `PathPrefix`
+//!   entries on the node of their value, tried from the deepest (longest
+//!   prefix) back up;
 //! - `RegularExpression` paths hang off the trie node of the complete
 //!   segments of their literal prefix, so only patterns that can match the
 //!   path are tried;
@@ -235,41 +237,35 @@ impl Inner {
     #[inline]
     fn lookup_http(&self, table: &HttpTable, req: &Request<'_>) -> Option<&Entry> {
         let path = req.path;
-        let (deepest, whole) = self.trie.deepest(table.root, req.key);
-        if whole
-            && let Some(n) = self.trie.node(deepest)
-            && !n.exact.is_empty()
-            && let Some(e) = self.first_passing(n.exact, req, None, |_| true)
+        let reached = self.trie.deepest(table.root, req.key);
+        if reached.whole
+            && !reached.lists.exact.is_empty()
+            && let Some(e) = self.first_passing(reached.lists.exact, req, None, |_| true)
         {
             return Some(e);
         }
         if table.has_regex {
             let mut best = None;
-            let mut node = deepest;
-            while let Some(n) = self.trie.node(node) {
-                if !n.regex.is_empty() {
-                    best = self.first_passing(n.regex, req, best, |e| {
+            for lists in reached.ancestors(&self.trie) {
+                if !lists.regex.is_empty() {
+                    best = self.first_passing(lists.regex, req, best, |e| {
                         self.patterns
                             .get(e.aux as usize)
                             .is_some_and(|p| p.is_match(path))
                     });
                 }
-                node = n.parent;
             }
             if best.is_some() {
                 return best;
             }
         }
-        let mut node = deepest;
-        while let Some(n) = self.trie.node(node) {
-            if !n.prefix.is_empty()
-                && let Some(e) = self.first_passing(n.prefix, req, None, |_| true)
-            {
-                return Some(e);
+        reached.ancestors(&self.trie).find_map(|lists| {
+            if lists.prefix.is_empty() {
+                None
+            } else {
+                self.first_passing(lists.prefix, req, None, |_| true)
             }
-            node = n.parent;
-        }
-        None
+        })
     }
 
     #[inline]

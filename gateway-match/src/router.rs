@@ -442,7 +442,12 @@ impl Router {
             rules: i.rules.len(),
             buckets: i.buckets.len(),
             entries: i.entries.len(),
-            exact_paths: i.trie.nodes.iter().filter(|n| !n.exact.is_empty()).count(),
+            exact_paths: i
+                .trie
+                .nodes
+                .iter()
+                .filter(|n| !n.lists.exact.is_empty())
+                .count(),
             trie_nodes: i.trie.nodes.len(),
             segment_bytes: i.trie.text_len(),
             regexes: i.patterns.len(),
