@@ -35,7 +35,7 @@ use crate::matched::Timeouts;
 use crate::pattern::Pattern;
 use crate::predicate::Predicates;
 use crate::router::Config;
-use crate::table::{FastMap, HostIndex, HostName, NONE, PathKey, Span, Trie};
+use crate::table::{FastMap, HostIds, HostIndex, HostName, NONE, PathKey, Span, Trie};
 
 /// One compiled rule of an HTTPRoute or GRPCRoute on one listener.
 #[derive(Debug)]
@@ -79,15 +79,6 @@ pub(crate) struct Entry {
     pub(crate) aux: u32,
 }
 
-/// HTTPRoute matches of one bucket: a segment trie whose nodes hold the
-/// `Exact`, `PathPrefix` and `RegularExpression` entries.
-#[derive(Debug)]
-pub(crate) struct HttpTable {
-    /// Trie root.
-    pub(crate) root: u32,
-    pub(crate) has_regex: bool,
-}
-
 /// GRPCRoute matches of one bucket.
 #[derive(Debug, Default)]
 pub(crate) struct GrpcTable {
@@ -101,10 +92,10 @@ pub(crate) struct GrpcTable {
     pub(crate) general: Span,
 }
 
-/// The routes of one effective hostname on one listener.
+/// The routes of one effective hostname on one listener. Its HTTPRoute
+/// matches hang off the trie root whose node id is the bucket's id.
 #[derive(Debug, Default)]
 pub(crate) struct Bucket {
-    pub(crate) http: Option<HttpTable>,
     pub(crate) grpc: Option<Box<GrpcTable>>,
 }
 
@@ -122,7 +113,7 @@ pub(crate) struct PortTable {
 #[derive(Debug, Default)]
 pub(crate) struct ListenerTable {
     /// HTTP listeners: bucket ids by effective hostname.
-    pub(crate) buckets: HostIndex<u32>,
+    pub(crate) buckets: HostIds,
     /// TLS listeners: `(route position, rule index)` by effective hostname,
     /// oldest route first.
     pub(crate) tls: HostIndex<Vec<(u32, u32)>>,
@@ -223,28 +214,34 @@ impl Inner {
         req: &Request<'_>,
     ) -> Option<&Entry> {
         let table = self.tables.get(listener as usize)?;
-        table.buckets.find_map_name(host, |&bucket| {
-            let bucket = self.buckets.get(bucket as usize)?;
-            if let (Some((service, method)), Some(grpc)) = (req.grpc, &bucket.grpc)
+        table.buckets.find_map_name(host, |bucket| {
+            if let Some((service, method)) = req.grpc
+                && let Some(grpc) = self
+                    .buckets
+                    .get(bucket as usize)
+                    .and_then(|b| b.grpc.as_deref())
                 && let Some(e) = self.lookup_grpc(grpc, service, method, req)
             {
                 return Some(e);
             }
-            self.lookup_http(bucket.http.as_ref()?, req)
+            // The bucket's trie root is the node with the bucket's id.
+            self.lookup_http(bucket, req)
         })
     }
 
+    /// The winning HTTPRoute match of the bucket whose trie root is `root`.
     #[inline]
-    fn lookup_http(&self, table: &HttpTable, req: &Request<'_>) -> Option<&Entry> {
+    fn lookup_http(&self, root: u32, req: &Request<'_>) -> Option<&Entry> {
         let path = req.path;
-        let reached = self.trie.deepest(table.root, req.key);
+        let reached = self.trie.deepest(root, req.key);
+        let lists = reached.lists;
         if reached.whole
-            && !reached.lists.exact.is_empty()
-            && let Some(e) = self.first_passing(reached.lists.exact, req, None, |_| true)
+            && !lists.exact.is_empty()
+            && let Some(e) = self.first_passing(lists.exact, req, None, |_| true)
         {
             return Some(e);
         }
-        if table.has_regex {
+        if !lists.regex.is_empty() || reached.up_regex {
             let mut best = None;
             for lists in reached.ancestors(&self.trie) {
                 if !lists.regex.is_empty() {
@@ -259,7 +256,15 @@ impl Inner {
                 return best;
             }
         }
-        reached.ancestors(&self.trie).find_map(|lists| {
+        if !lists.prefix.is_empty()
+            && let Some(e) = self.first_passing(lists.prefix, req, None, |_| true)
+        {
+            return Some(e);
+        }
+        if !reached.up_prefix {
+            return None;
+        }
+        reached.ancestors(&self.trie).skip(1).find_map(|lists| {
             if lists.prefix.is_empty() {
                 None
             } else {

@@ -448,29 +448,35 @@ impl<'a> HostName<'a> {
     }
 }
 
-/// Hostnames to values, visited from the most to the least specific for a
-/// request host: the exact hostname, then wildcards by decreasing suffix
-/// length (`*.a.example.com` before `*.example.com`), then the value for
-/// "any host".
+/// Hostnames to `u32` ids, visited from the most to the least specific for
+/// a request host: the exact hostname, then wildcards by decreasing suffix
+/// length (`*.a.example.com` before `*.example.com`), then the id for "any
+/// host". Each id is kept in its hostname's slot, so finding it reads one
+/// cache line.
 ///
 /// A wildcard `*.example.com` is stored under its suffix `example.com`; the
 /// suffixes of a request host are tried from the longest, so only the
 /// wildcards that can match are looked up (one hash per label).
-#[derive(Debug, Clone)]
-pub(crate) struct HostIndex<T> {
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HostIds {
     exact: StrMap,
     wildcard: StrMap,
+    any: Option<u32>,
+}
+
+/// Hostnames to values, visited as [`HostIds`] visits ids.
+#[derive(Debug, Clone)]
+pub(crate) struct HostIndex<T> {
+    /// Indices into `values`.
+    ids: HostIds,
     values: Vec<T>,
-    any: Option<T>,
 }
 
 impl<T> Default for HostIndex<T> {
     fn default() -> Self {
         Self {
-            exact: StrMap::default(),
-            wildcard: StrMap::default(),
+            ids: HostIds::default(),
             values: Vec::new(),
-            any: None,
         }
     }
 }
@@ -502,6 +508,57 @@ impl HostKey {
     }
 }
 
+impl HostIds {
+    /// The id for `key`, which becomes `next` when the key is absent
+    /// (`next` is not [`NONE`]).
+    pub(crate) fn id_or_insert(&mut self, key: &HostKey, next: u32) -> u32 {
+        match key {
+            HostKey::Exact(name) => self.exact.insert(name, next),
+            HostKey::Wildcard(suffix) => self.wildcard.insert(suffix, next),
+            HostKey::Any => *self.any.get_or_insert(next),
+        }
+    }
+
+    /// Calls `f` on the ids whose hostname matches `host` (normalised:
+    /// lower case, no port, no trailing dot), most specific first, until it
+    /// returns `Some`. Allocation-free; skips the maps that are empty.
+    #[inline]
+    pub(crate) fn find_map_name<R>(
+        &self,
+        host: &HostName<'_>,
+        mut f: impl FnMut(u32) -> Option<R>,
+    ) -> Option<R> {
+        if !self.exact.is_empty()
+            && let Some(id) = self.exact.get_name(host)
+            && let Some(r) = f(id)
+        {
+            return Some(r);
+        }
+        if !self.wildcard.is_empty() {
+            let host = host.name;
+            let bytes = host.as_bytes();
+            let mut from = 0;
+            while let Some(dot) = bytes
+                .get(from..)
+                .and_then(|t| t.iter().position(|&b| b == b'.'))
+            {
+                let next = from + dot + 1;
+                // A label must stand in front of the suffix.
+                if dot > 0
+                    && let Some(id) = host
+                        .get(next..)
+                        .and_then(|suffix| self.wildcard.get(suffix))
+                    && let Some(r) = f(id)
+                {
+                    return Some(r);
+                }
+                from = next;
+            }
+        }
+        self.any.and_then(f)
+    }
+}
+
 impl<T> HostIndex<T> {
     /// The value for `key`, inserted with `make` when absent.
     pub(crate) fn entry_or_insert_with(
@@ -509,13 +566,8 @@ impl<T> HostIndex<T> {
         key: &HostKey,
         make: impl FnOnce() -> T,
     ) -> &mut T {
-        let (map, name) = match key {
-            HostKey::Exact(name) => (&mut self.exact, name),
-            HostKey::Wildcard(suffix) => (&mut self.wildcard, suffix),
-            HostKey::Any => return self.any.get_or_insert_with(make),
-        };
         let next = u32::try_from(self.values.len()).unwrap_or(NONE);
-        let index = map.insert(name, next) as usize;
+        let index = self.ids.id_or_insert(key, next) as usize;
         if index >= self.values.len() {
             self.values.push(make());
         }
@@ -536,19 +588,13 @@ impl<T> HostIndex<T> {
     }
 
     /// Calls `f` on every value.
-    pub(crate) fn for_each_value_mut(&mut self, mut f: impl FnMut(&mut T)) {
-        self.values.iter_mut().for_each(&mut f);
-        self.any.iter_mut().for_each(f);
+    pub(crate) fn for_each_value_mut(&mut self, f: impl FnMut(&mut T)) {
+        self.values.iter_mut().for_each(f);
     }
 
     /// Every value, in no particular order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
-        self.values.iter().chain(self.any.iter())
-    }
-
-    #[inline]
-    fn value(&self, index: u32) -> Option<&T> {
-        self.values.get(index as usize)
+        self.values.iter()
     }
 
     /// Calls `f` on the values whose hostname matches `host` (normalised:
@@ -570,35 +616,8 @@ impl<T> HostIndex<T> {
         host: &HostName<'_>,
         mut f: impl FnMut(&'s T) -> Option<R>,
     ) -> Option<R> {
-        if !self.exact.is_empty()
-            && let Some(v) = self.exact.get_name(host).and_then(|i| self.value(i))
-            && let Some(r) = f(v)
-        {
-            return Some(r);
-        }
-        if !self.wildcard.is_empty() {
-            let host = host.name;
-            let bytes = host.as_bytes();
-            let mut from = 0;
-            while let Some(dot) = bytes
-                .get(from..)
-                .and_then(|t| t.iter().position(|&b| b == b'.'))
-            {
-                let next = from + dot + 1;
-                // A label must stand in front of the suffix.
-                if dot > 0
-                    && let Some(v) = host
-                        .get(next..)
-                        .and_then(|suffix| self.wildcard.get(suffix))
-                        .and_then(|i| self.value(i))
-                    && let Some(r) = f(v)
-                {
-                    return Some(r);
-                }
-                from = next;
-            }
-        }
-        self.any.as_ref().and_then(f)
+        self.ids
+            .find_map_name(host, |i| self.values.get(i as usize).and_then(&mut f))
     }
 
     /// The most specific value whose hostname matches `host`.
@@ -642,10 +661,14 @@ pub(crate) struct Node {
     pub(crate) lists: Lists,
 }
 
-/// [`Slot::len`]: the bits of the label length.
-const LABEL_LEN: u32 = u32::MAX >> 1;
 /// [`Slot::len`]: the child has children.
-const HAS_CHILDREN: u32 = !LABEL_LEN;
+const HAS_CHILDREN: u32 = 1 << 31;
+/// [`Slot::len`]: a node above the child has `RegularExpression` entries.
+const UP_REGEX: u32 = 1 << 30;
+/// [`Slot::len`]: a node above the child has `PathPrefix` entries.
+const UP_PREFIX: u32 = 1 << 29;
+/// [`Slot::len`]: the bits of the label length.
+const LABEL_LEN: u32 = UP_PREFIX - 1;
 
 /// Labels up to this many bytes are kept in their slot.
 const INLINE_LABEL: usize = 24;
@@ -662,8 +685,9 @@ struct Slot {
     /// [`NONE`] for an empty slot.
     parent: u32,
     child: u32,
-    /// The label's length ([`LABEL_LEN`] bits), and whether the child has
-    /// children ([`HAS_CHILDREN`]).
+    /// The label's length ([`LABEL_LEN`] bits), whether the child has
+    /// children ([`HAS_CHILDREN`]), and which lists the nodes above it
+    /// have ([`UP_REGEX`], [`UP_PREFIX`], set by [`Trie::finish`]).
     len: u32,
     /// The child's entry lists, copied by [`Trie::finish`].
     lists: Lists,
@@ -749,6 +773,10 @@ pub(crate) struct Reached {
     pub(crate) whole: bool,
     /// The node's entries.
     pub(crate) lists: Lists,
+    /// Whether a node above it has `RegularExpression` entries.
+    pub(crate) up_regex: bool,
+    /// Whether a node above it has `PathPrefix` entries.
+    pub(crate) up_prefix: bool,
 }
 
 /// The entry lists of a reached node and of its ancestors, from the
@@ -1308,22 +1336,29 @@ impl Trie {
                 i += 1;
             }
         };
-        let (parent, lists) = match last {
-            Some(slot) => (slot.parent, slot.lists),
-            None => (
-                NONE,
-                self.nodes
+        match last {
+            Some(slot) => Reached {
+                #[cfg(test)]
+                node,
+                parent: slot.parent,
+                whole,
+                lists: slot.lists,
+                up_regex: slot.len & UP_REGEX != 0,
+                up_prefix: slot.len & UP_PREFIX != 0,
+            },
+            None => Reached {
+                #[cfg(test)]
+                node,
+                parent: NONE,
+                whole,
+                lists: self
+                    .nodes
                     .get(root as usize)
                     .map(|n| n.lists)
                     .unwrap_or_default(),
-            ),
-        };
-        Reached {
-            #[cfg(test)]
-            node,
-            parent,
-            whole,
-            lists,
+                up_regex: false,
+                up_prefix: false,
+            },
         }
     }
 
@@ -1336,12 +1371,58 @@ impl Trie {
             .sum()
     }
 
-    /// Copies each node's entry lists into the slot of the edge to it, and
-    /// trims spare capacity. Called once, when every list is in place.
+    /// For each node, [`UP_REGEX`] and [`UP_PREFIX`] when a node above it
+    /// has such entries.
+    fn lists_above(&self) -> Vec<u32> {
+        const UNKNOWN: u32 = u32::MAX;
+        let own = |n: &Node| {
+            let mut flags = 0;
+            if !n.lists.regex.is_empty() {
+                flags |= UP_REGEX;
+            }
+            if !n.lists.prefix.is_empty() {
+                flags |= UP_PREFIX;
+            }
+            flags
+        };
+        let mut above = vec![UNKNOWN; self.nodes.len()];
+        let mut chain = Vec::new();
+        for start in 0..self.nodes.len() {
+            // Climb to a node whose flags are known, or to a root, then set
+            // the flags on the way back down.
+            let mut n = start;
+            while above.get(n) == Some(&UNKNOWN) {
+                chain.push(n);
+                match self.nodes.get(n) {
+                    Some(node) if node.parent != NONE => n = node.parent as usize,
+                    _ => break,
+                }
+            }
+            while let Some(m) = chain.pop() {
+                let parent = self.nodes.get(m).map_or(NONE, |node| node.parent) as usize;
+                let flags = match (self.nodes.get(parent), above.get(parent)) {
+                    (Some(p), Some(&up)) if up != UNKNOWN => own(p) | up,
+                    _ => 0,
+                };
+                if let Some(slot) = above.get_mut(m) {
+                    *slot = flags;
+                }
+            }
+        }
+        above
+    }
+
+    /// Copies each node's entry lists into the slot of the edge to it,
+    /// marks which lists the nodes above it have, and trims spare capacity.
+    /// Called once, when every list is in place.
     pub(crate) fn finish(&mut self) {
+        let above = self.lists_above();
         for slot in &mut self.slots {
             if let Some(n) = self.nodes.get(slot.child as usize) {
                 slot.lists = n.lists;
+            }
+            if let Some(&up) = above.get(slot.child as usize) {
+                slot.len = (slot.len & !(UP_REGEX | UP_PREFIX)) | up;
             }
         }
         self.scratch = Default::default();
@@ -1532,6 +1613,31 @@ mod tests {
             (r.node, r.parent, r.whole, r.lists),
             (root, NONE, false, lists(root))
         );
+        assert!(!r.up_regex && !r.up_prefix);
+    }
+
+    #[test]
+    fn edges_say_which_lists_the_nodes_above_have() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let abc = trie.insert(root, ["a", "b", "c"].into_iter());
+        let a = trie.insert(root, ["a"].into_iter());
+        let x = trie.insert(root, ["x"].into_iter());
+        let ab = trie.insert(root, ["a", "b"].into_iter());
+        let span = Span { start: 0, end: 1 };
+        trie.nodes[root as usize].lists.regex = span;
+        trie.nodes[a as usize].lists.prefix = span;
+        trie.nodes[abc as usize].lists.prefix = span;
+        trie.finish();
+        let up = |path: &str| {
+            let r = trie.deepest(root, &PathKey::new(path));
+            (r.node, r.up_regex, r.up_prefix)
+        };
+        assert_eq!(up("/a"), (a, true, false));
+        assert_eq!(up("/a/b"), (ab, true, true));
+        assert_eq!(up("/a/b/c"), (abc, true, true));
+        assert_eq!(up("/x"), (x, true, false));
+        assert_eq!(up("/y"), (root, false, false));
     }
 
     #[test]
