@@ -214,7 +214,7 @@ impl Inner {
         req: &Request<'_>,
     ) -> Option<&Entry> {
         let table = self.tables.get(listener as usize)?;
-        table.buckets.find_map_name(host, |bucket| {
+        table.buckets.find_map_name(host, |bucket, key| {
             if let Some((service, method)) = req.grpc
                 && let Some(grpc) = self
                     .buckets
@@ -225,15 +225,16 @@ impl Inner {
                 return Some(e);
             }
             // The bucket's trie root is the node with the bucket's id.
-            self.lookup_http(bucket, req)
+            self.lookup_http(bucket, Trie::seed(listener, key), req)
         })
     }
 
-    /// The winning HTTPRoute match of the bucket whose trie root is `root`.
+    /// The winning HTTPRoute match of the bucket whose trie root is `root`
+    /// (whose seed is `seed`).
     #[inline]
-    fn lookup_http(&self, root: u32, req: &Request<'_>) -> Option<&Entry> {
+    fn lookup_http(&self, root: u32, seed: u32, req: &Request<'_>) -> Option<&Entry> {
         let path = req.path;
-        let reached = self.trie.deepest(root, req.key);
+        let reached = self.trie.deepest(root, seed, req.key);
         let lists = reached.lists;
         if reached.whole
             && !lists.exact.is_empty()
