@@ -296,9 +296,11 @@ pub struct Stats {
     pub entries: usize,
     /// Distinct exact paths (trie nodes with `Exact` entries).
     pub exact_paths: usize,
-    /// Segment trie nodes (exact paths, prefixes and regex anchors).
+    /// Path trie nodes: one root per bucket, then exact paths, prefixes,
+    /// regex anchors, and paths where edges part (an edge spans a chain of
+    /// segments).
     pub trie_nodes: usize,
-    /// Bytes of path segment text in the trie.
+    /// Bytes of path text on the trie's edges.
     pub segment_bytes: usize,
     /// Distinct regular expressions.
     pub regexes: usize,

@@ -1263,7 +1263,9 @@ impl Trie {
                 node = child;
                 break;
             };
-            let slot = self.slots[i];
+            let Some(&slot) = self.slots.get(i) else {
+                break;
+            };
             label.clear();
             self.with_label(&slot, |l| label.extend_from_slice(l));
             // The label's segments the path shares, and their length.
