@@ -26,7 +26,7 @@ use crate::pattern::{Haystack, Pattern};
 use crate::precedence::{GrpcKey, HttpKey, PathClass, compare_routes};
 use crate::predicate::{HeaderPredicate, Predicates, QueryPredicate, ValueMatch};
 use crate::router::Config;
-use crate::table::{FastMap, HostKey, NONE, Span, Trie, segments};
+use crate::table::{FastMap, HostKey, NONE, Span, segments};
 
 /// Where a compiled match goes in a bucket.
 #[derive(Debug, Clone)]
@@ -62,8 +62,6 @@ struct GrpcPending {
 
 #[derive(Debug, Default)]
 struct PendingBucket {
-    /// The seed of the bucket's trie root ([`Trie::seed`]).
-    seed: u32,
     http: Vec<HttpPending>,
     grpc: Vec<GrpcPending>,
 }
@@ -408,10 +406,7 @@ impl Compiler<'_> {
                     let next = to_u32(self.pending.len());
                     let bucket = table.buckets.id_or_insert(key, next);
                     if bucket == next {
-                        self.pending.push(PendingBucket {
-                            seed: Trie::seed(li, key.seed()),
-                            ..PendingBucket::default()
-                        });
+                        self.pending.push(PendingBucket::default());
                     }
                     let Some(pending) = self.pending.get_mut(bucket as usize) else {
                         continue;
@@ -1096,8 +1091,8 @@ impl Compiler<'_> {
         // `b` is node `b`: the lookup goes from a bucket id to its root
         // without reading the bucket.
         debug_assert!(self.inner.trie.nodes.is_empty());
-        for p in &pending {
-            self.inner.trie.add_root(p.seed);
+        for _ in &pending {
+            self.inner.trie.add_root();
         }
         for (id, mut p) in pending.into_iter().enumerate() {
             let mut bucket = Bucket::default();

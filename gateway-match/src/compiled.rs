@@ -214,7 +214,7 @@ impl Inner {
         req: &Request<'_>,
     ) -> Option<&Entry> {
         let table = self.tables.get(listener as usize)?;
-        table.buckets.find_map_name(host, |bucket, key| {
+        table.buckets.find_map_name(host, |bucket| {
             if let Some((service, method)) = req.grpc
                 && let Some(grpc) = self
                     .buckets
@@ -225,16 +225,15 @@ impl Inner {
                 return Some(e);
             }
             // The bucket's trie root is the node with the bucket's id.
-            self.lookup_http(bucket, Trie::seed(listener, key), req)
+            self.lookup_http(bucket, req)
         })
     }
 
-    /// The winning HTTPRoute match of the bucket whose trie root is `root`
-    /// (whose seed is `seed`).
+    /// The winning HTTPRoute match of the bucket whose trie root is `root`.
     #[inline]
-    fn lookup_http(&self, root: u32, seed: u32, req: &Request<'_>) -> Option<&Entry> {
+    fn lookup_http(&self, root: u32, req: &Request<'_>) -> Option<&Entry> {
         let path = req.path;
-        let reached = self.trie.deepest(root, seed, req.key);
+        let reached = self.trie.deepest(root, req.key);
         let lists = reached.lists;
         if reached.whole
             && !lists.exact.is_empty()

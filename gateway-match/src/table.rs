@@ -508,23 +508,6 @@ impl HostKey {
     }
 }
 
-/// [`HostKey::seed`] of wildcards: the hash of the suffix with this mixed in.
-const WILDCARD_SEED: u64 = 0x2545_f491_4f6c_dd1d;
-/// [`HostKey::seed`] of "any host".
-const ANY_SEED: u64 = 0x1405_7b7e_f767_814f;
-
-impl HostKey {
-    /// A hash of the key, the one [`HostIds::find_map_name`] passes on
-    /// for it: the [`StrMap`] hash of the name, distinct for wildcards.
-    pub(crate) fn seed(&self) -> u64 {
-        match self {
-            Self::Exact(name) => StrMap::hash(name.as_bytes()),
-            Self::Wildcard(suffix) => StrMap::hash(suffix.as_bytes()) ^ WILDCARD_SEED,
-            Self::Any => ANY_SEED,
-        }
-    }
-}
-
 impl HostIds {
     /// The id for `key`, which becomes `next` when the key is absent
     /// (`next` is not [`NONE`]).
@@ -538,17 +521,16 @@ impl HostIds {
 
     /// Calls `f` on the ids whose hostname matches `host` (normalised:
     /// lower case, no port, no trailing dot), most specific first, until it
-    /// returns `Some`, each with the [`HostKey::seed`] of its hostname.
-    /// Allocation-free; skips the maps that are empty.
-    #[inline(always)]
+    /// returns `Some`. Allocation-free; skips the maps that are empty.
+    #[inline]
     pub(crate) fn find_map_name<R>(
         &self,
         host: &HostName<'_>,
-        mut f: impl FnMut(u32, u64) -> Option<R>,
+        mut f: impl FnMut(u32) -> Option<R>,
     ) -> Option<R> {
         if !self.exact.is_empty()
             && let Some(id) = self.exact.get_name(host)
-            && let Some(r) = f(id, host.hash)
+            && let Some(r) = f(id)
         {
             return Some(r);
         }
@@ -563,16 +545,17 @@ impl HostIds {
                 let next = from + dot + 1;
                 // A label must stand in front of the suffix.
                 if dot > 0
-                    && let Some(suffix) = host.get(next..).map(HostName::new)
-                    && let Some(id) = self.wildcard.get_name(&suffix)
-                    && let Some(r) = f(id, suffix.hash ^ WILDCARD_SEED)
+                    && let Some(id) = host
+                        .get(next..)
+                        .and_then(|suffix| self.wildcard.get(suffix))
+                    && let Some(r) = f(id)
                 {
                     return Some(r);
                 }
                 from = next;
             }
         }
-        self.any.and_then(|id| f(id, ANY_SEED))
+        self.any.and_then(f)
     }
 }
 
@@ -627,14 +610,14 @@ impl<T> HostIndex<T> {
     }
 
     /// [`find_map`](Self::find_map) for a host already hashed.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn find_map_name<'s, R>(
         &'s self,
         host: &HostName<'_>,
         mut f: impl FnMut(&'s T) -> Option<R>,
     ) -> Option<R> {
         self.ids
-            .find_map_name(host, |i, _| self.values.get(i as usize).and_then(&mut f))
+            .find_map_name(host, |i| self.values.get(i as usize).and_then(&mut f))
     }
 
     /// The most specific value whose hostname matches `host`.
@@ -676,8 +659,6 @@ pub(crate) struct Node {
     pub(crate) parent: u32,
     /// The node's entries.
     pub(crate) lists: Lists,
-    /// The seed of a root's edge hashes (see [`Trie::seed`]).
-    seed: u32,
 }
 
 /// [`Slot::len`]: the child has children.
@@ -833,11 +814,11 @@ impl Reached {
     }
 }
 
-/// The slot hash of a path (hashed without its leading `/`) under a root
-/// with this seed, folded to the 32 bits a trie slot keeps.
+/// The slot hash of a path (hashed without its leading `/`) under `root`,
+/// folded to the 32 bits a trie slot keeps.
 #[inline]
-fn under(seed: u32, hash: u64) -> u32 {
-    let hash = hash ^ u64::from(seed).wrapping_mul(SEED);
+fn under(root: u32, hash: u64) -> u32 {
+    let hash = hash ^ u64::from(root).wrapping_mul(SEED);
     (hash ^ (hash >> 32)) as u32
 }
 
@@ -1038,23 +1019,9 @@ pub(crate) fn segments(path: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Trie {
-    /// The seed of a root's edge hashes, from what a request knows before
-    /// it finds the root: the listener and the [`HostKey::seed`] of the
-    /// bucket's hostname. A lookup can then start reading the first edge
-    /// while the hostname table is still being read.
-    #[inline]
-    pub(crate) fn seed(listener: u32, host: u64) -> u32 {
-        let hash = (host ^ u64::from(listener)).wrapping_mul(SEED);
-        (hash >> 32) as u32
-    }
-
-    /// A new root node whose edges are hashed with `seed`.
-    pub(crate) fn add_root(&mut self, seed: u32) -> u32 {
-        let id = self.push(NONE);
-        if let Some(n) = self.nodes.last_mut() {
-            n.seed = seed;
-        }
-        id
+    /// A new root node.
+    pub(crate) fn add_root(&mut self) -> u32 {
+        self.push(NONE)
     }
 
     fn push(&mut self, parent: u32) -> u32 {
@@ -1062,7 +1029,6 @@ impl Trie {
         self.nodes.push(Node {
             parent,
             lists: Lists::default(),
-            seed: 0,
         });
         id
     }
@@ -1238,13 +1204,12 @@ impl Trie {
         // room made now, slot indices stay valid below.
         self.make_room(2);
         let mut hasher = PrefixHasher::new(&path);
-        let seed = self.nodes.get(root as usize).map_or(0, |n| n.seed);
         let mut node = root;
         // The slot of the edge to `node` (none for the root).
         let mut from: Option<usize> = None;
         let mut s = 0;
         while let Some(&(start, end)) = ends.get(s) {
-            let hash = under(seed, hasher.up_to(end));
+            let hash = under(root, hasher.up_to(end));
             let segment = path.get(start..end).unwrap_or_default();
             let Some(i) = self.edge_slot(node, hash, segment) else {
                 // A new edge with every remaining segment.
@@ -1307,7 +1272,7 @@ impl Trie {
                     .to_vec();
                 to.push(b'/');
                 to.extend(rest.iter().take_while(|&&b| b != b'/'));
-                let rest_hash = under(seed, chain(CHAIN_START, &to));
+                let rest_hash = under(root, chain(CHAIN_START, &to));
                 let head_words = self.store_label(head);
                 let head_len = Self::label_len(head, HAS_CHILDREN);
                 if let Some(edge) = self.slots.get_mut(i) {
@@ -1328,10 +1293,10 @@ impl Trie {
         node
     }
 
-    /// Where the walk down the trie from `root` (whose seed is `seed`)
-    /// along the segments of `key` ends.
+    /// Where the walk down the trie from `root` along the segments of
+    /// `key` ends.
     #[inline]
-    pub(crate) fn deepest(&self, root: u32, seed: u32, key: &PathKey<'_>) -> Reached {
+    pub(crate) fn deepest(&self, root: u32, key: &PathKey<'_>) -> Reached {
         let bytes = key.path.as_bytes();
         let count = usize::from(key.count);
         let mut node = root;
@@ -1354,7 +1319,7 @@ impl Trie {
                     .up_to(end - 1)
                 }
             };
-            let Some(slot) = self.edge(node, under(seed, hash), bytes, start) else {
+            let Some(slot) = self.edge(node, under(root, hash), bytes, start) else {
                 break false;
             };
             let end = start + (slot.len & LABEL_LEN) as usize;
@@ -1502,37 +1467,6 @@ mod tests {
     }
 
     #[test]
-    fn host_ids_pass_on_the_seed_of_the_hostname_that_matched() {
-        let keys = [
-            HostKey::of(Some("a.b.example.com")),
-            HostKey::of(Some("*.b.example.com")),
-            HostKey::of(Some("*.example.com")),
-            HostKey::of(Some("b.example.com")),
-            HostKey::of(None),
-        ];
-        let mut ids = HostIds::default();
-        for (i, k) in (0..).zip(&keys) {
-            assert_eq!(ids.id_or_insert(k, i), i);
-        }
-        let mut got = Vec::new();
-        ids.find_map_name(&HostName::new("a.b.example.com"), |id, seed| {
-            got.push((id, seed));
-            None::<()>
-        });
-        let want: Vec<(u32, u64)> = [0, 1, 2, 4]
-            .into_iter()
-            .map(|i| (i, keys[i as usize].seed()))
-            .collect();
-        assert_eq!(got, want);
-        // An exact name and a wildcard on the same suffix differ.
-        assert_ne!(keys[3].seed(), HostKey::of(Some("*.b.example.com")).seed());
-        assert_eq!(
-            ids.id_or_insert(&HostKey::of(Some("A.B.example.com")), 9),
-            0
-        );
-    }
-
-    #[test]
     fn first_insert_wins() {
         let mut index = HostIndex::default();
         assert!(index.insert_first(&HostKey::of(Some("a.com")), 1));
@@ -1543,7 +1477,7 @@ mod tests {
     impl Trie {
         /// The node a walk reaches and whether it is the whole path.
         fn at(&self, root: u32, key: &PathKey<'_>) -> (u32, bool) {
-            let r = self.deepest(root, self.nodes[root as usize].seed, key);
+            let r = self.deepest(root, key);
             (r.node, r.whole)
         }
 
@@ -1556,7 +1490,7 @@ mod tests {
     #[test]
     fn an_edge_spans_a_chain_of_segments_and_splits_where_paths_part() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let abcd = trie.insert(root, ["a", "b", "c", "d"].into_iter());
         // One edge: the root and the node of `/a/b/c/d`.
         assert_eq!(trie.nodes.len(), 2);
@@ -1599,7 +1533,7 @@ mod tests {
     #[test]
     fn long_labels_are_kept_out_of_line_and_split_there() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let long = ["abcdefghijklmnop", "qrstuvwxyz0123456789", "x"];
         let end = trie.insert(root, long.into_iter());
         let walk = |trie: &Trie, path: &str| trie.at(root, &PathKey::new(path));
@@ -1624,7 +1558,7 @@ mod tests {
     #[test]
     fn edges_below_the_recorded_segments_are_found() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let deep: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
         let with = |last: &[&'static str]| {
             deep.iter()
@@ -1655,7 +1589,7 @@ mod tests {
     #[test]
     fn finish_copies_each_nodes_lists_to_its_edge() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let ab = trie.insert(root, ["a", "b"].into_iter());
         let a = trie.insert(root, ["a"].into_iter());
         let lists = |n: u32| Lists {
@@ -1669,14 +1603,14 @@ mod tests {
             trie.nodes[node as usize].lists = lists(node);
         }
         trie.finish();
-        let r = trie.deepest(root, 0, &PathKey::new("/a/b"));
+        let r = trie.deepest(root, &PathKey::new("/a/b"));
         assert_eq!(
             (r.node, r.parent, r.whole, r.lists),
             (ab, a, true, lists(ab))
         );
         let up: Vec<Lists> = r.ancestors(&trie).collect();
         assert_eq!(up, [lists(ab), lists(a), lists(root)]);
-        let r = trie.deepest(root, 0, &PathKey::new("/x"));
+        let r = trie.deepest(root, &PathKey::new("/x"));
         assert_eq!(
             (r.node, r.parent, r.whole, r.lists),
             (root, NONE, false, lists(root))
@@ -1687,7 +1621,7 @@ mod tests {
     #[test]
     fn edges_say_which_lists_the_nodes_above_have() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let abc = trie.insert(root, ["a", "b", "c"].into_iter());
         let a = trie.insert(root, ["a"].into_iter());
         let x = trie.insert(root, ["x"].into_iter());
@@ -1698,7 +1632,7 @@ mod tests {
         trie.nodes[abc as usize].lists.prefix = span;
         trie.finish();
         let up = |path: &str| {
-            let r = trie.deepest(root, 0, &PathKey::new(path));
+            let r = trie.deepest(root, &PathKey::new(path));
             (r.node, r.up_regex, r.up_prefix)
         };
         assert_eq!(up("/a"), (a, true, false));
@@ -1711,7 +1645,7 @@ mod tests {
     #[test]
     fn trie_finds_the_deepest_existing_node() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let ab = trie.insert(root, ["a", "b"].into_iter());
         let a = trie.insert(root, ["a"].into_iter());
         let slash = trie.insert(root, ["a", ""].into_iter());
@@ -1725,14 +1659,14 @@ mod tests {
         assert_eq!(walk(root, "/x/a/b"), (root, false));
         // `/a/` has no children: the walk stops there.
         assert_eq!(walk(root, "/a//x"), (slash, false));
-        let other = trie.add_root(0);
+        let other = trie.add_root();
         assert_eq!(trie.at(other, &PathKey::new("/a/b")), (other, false));
     }
 
     #[test]
     fn the_walk_stops_at_a_node_without_children() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let a = trie.insert(root, ["a"].into_iter());
         assert_eq!(trie.at(root, &PathKey::new("/a/b")), (a, false));
         // `/a` gains a child after it was created as a leaf.
@@ -1750,7 +1684,7 @@ mod tests {
     #[test]
     fn deep_paths_walk_past_the_recorded_segments() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let deep: Vec<String> = (0..40).map(|i| format!("s{i}")).collect();
         let end = trie.insert(root, deep.iter().map(String::as_str));
         let path = format!("/{}", deep.join("/"));
@@ -1882,7 +1816,7 @@ mod tests {
     #[test]
     fn the_child_table_grows_and_keeps_every_edge() {
         let mut trie = Trie::default();
-        let root = trie.add_root(0);
+        let root = trie.add_root();
         let names: Vec<String> = (0..1000).map(|i| format!("s{i}")).collect();
         let ids: Vec<u32> = names
             .iter()
