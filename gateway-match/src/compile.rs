@@ -17,7 +17,7 @@ use gateway_types::routing::{
 use gateway_types::shared::BackendObjectReference;
 use http::{HeaderName, Method};
 
-use crate::compiled::{Bucket, Entry, GrpcTable, HttpTable, Inner, ListenerTable, PortTable, Rule};
+use crate::compiled::{Bucket, Entry, GrpcTable, Inner, ListenerTable, PortTable, Rule};
 use crate::error::{BuildError, BuildErrorKind};
 use crate::filter::{self, FieldError, FilterList, Op};
 use crate::matched::Timeouts;
@@ -156,7 +156,7 @@ pub(crate) fn compile(
     }
     c.inner.listeners = listeners;
     c.finish_buckets();
-    c.inner.trie.shrink();
+    c.inner.trie.finish();
     c.inner.entries.shrink_to_fit();
     c.inner.rules.shrink_to_fit();
     c.inner.predicates.shrink_to_fit();
@@ -404,7 +404,7 @@ impl Compiler<'_> {
                 self.inner.rules.push(rule);
                 for key in &keys {
                     let next = to_u32(self.pending.len());
-                    let bucket = *table.buckets.entry_or_insert_with(key, || next);
+                    let bucket = table.buckets.id_or_insert(key, next);
                     if bucket == next {
                         self.pending.push(PendingBucket::default());
                     }
@@ -1080,39 +1080,25 @@ impl Compiler<'_> {
     /// Sorts each bucket's matches by precedence and lays them out.
     fn finish_buckets(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        // Size the trie's child table for most of its edges up front (one
-        // per path segment, less a quarter for shared prefixes, so that the
-        // estimate rarely makes the table twice too big), instead of growing
-        // it (and moving every slot) many times as paths are inserted.
-        let edges: usize = pending
-            .iter()
-            .flat_map(|p| &p.http)
-            .map(|p| match &p.place {
-                HttpPlace::Exact(path) | HttpPlace::Prefix(path) => {
-                    path.bytes().filter(|&b| b == b'/').count()
-                }
-                HttpPlace::Regex(id) => self
-                    .inner
-                    .patterns
-                    .get(*id as usize)
-                    // The complete segments of the literal prefix.
-                    .map_or(0, |p| {
-                        p.literal()
-                            .bytes()
-                            .filter(|&b| b == b'/')
-                            .count()
-                            .saturating_sub(1)
-                    }),
-            })
-            .sum();
-        self.inner.trie.reserve(edges / 4 * 3);
+        // Size the trie's edge table up front (about one edge per path, as
+        // an edge spans a chain of segments) instead of growing it (and
+        // moving every slot) many times as paths are inserted.
+        let edges: usize = pending.iter().map(|p| p.http.len()).sum();
+        self.inner.trie.reserve(edges);
         let entries: usize = pending.iter().map(|p| p.http.len() + p.grpc.len()).sum();
         self.inner.entries.reserve(entries);
-        for mut p in pending {
+        // One trie root per bucket, made first, so that the root of bucket
+        // `b` is node `b`: the lookup goes from a bucket id to its root
+        // without reading the bucket.
+        debug_assert!(self.inner.trie.nodes.is_empty());
+        for _ in &pending {
+            self.inner.trie.add_root();
+        }
+        for (id, mut p) in pending.into_iter().enumerate() {
             let mut bucket = Bucket::default();
             if !p.http.is_empty() {
                 p.http.sort_by_key(|p| p.key);
-                bucket.http = Some(self.http_table(p.http));
+                self.http_table(to_u32(id), p.http);
             }
             if !p.grpc.is_empty() {
                 p.grpc.sort_by_key(|p| p.key);
@@ -1132,14 +1118,10 @@ impl Compiler<'_> {
         }
     }
 
-    fn http_table(&mut self, sorted: Vec<HttpPending>) -> HttpTable {
+    /// Places a bucket's HTTPRoute matches in the trie under `root`.
+    fn http_table(&mut self, root: u32, sorted: Vec<HttpPending>) {
         // (node, kind: 0 exact, 1 prefix, 2 regex, entry), in rank order.
         let mut placed: Vec<(u32, u8, Entry)> = Vec::with_capacity(sorted.len());
-        let root = self.inner.trie.add_root();
-        let mut table = HttpTable {
-            root,
-            has_regex: false,
-        };
         for (rank, p) in sorted.into_iter().enumerate() {
             let mut entry = p.entry;
             entry.rank = to_u32(rank);
@@ -1161,7 +1143,6 @@ impl Compiler<'_> {
                     placed.push((node, 1, entry));
                 }
                 HttpPlace::Regex(id) => {
-                    table.has_regex = true;
                     let literal = self
                         .inner
                         .patterns
@@ -1192,13 +1173,12 @@ impl Compiler<'_> {
             let span = self.push_entries(group.iter().map(|(_, _, e)| *e));
             if let Some(n) = self.inner.trie.nodes.get_mut(node as usize) {
                 match kind {
-                    0 => n.exact = span,
-                    1 => n.prefix = span,
-                    _ => n.regex = span,
+                    0 => n.lists.exact = span,
+                    1 => n.lists.prefix = span,
+                    _ => n.lists.regex = span,
                 }
             }
         }
-        table
     }
 
     fn grpc_table(&mut self, sorted: Vec<GrpcPending>) -> GrpcTable {

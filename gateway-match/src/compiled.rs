@@ -6,10 +6,12 @@
 //! most specific and stops at the first bucket where a match accepts it.
 //! Inside a bucket:
 //!
-//! - HTTPRoute paths are nodes of a segment trie, walked down along the
-//!   request path (one hash per segment): `Exact` entries sit on the node
-//!   of their whole path, `PathPrefix` entries on the node of their value,
-//!   tried from the deepest (longest prefix) back up;
+//! - HTTPRoute paths are nodes of a path trie, walked down along the
+//!   request path (one probe per node passed, as an edge spans a chain of
+//!   segments; the edge also carries the entry lists of the node it leads
+//!   to): `Exact` entries sit on the node of their whole path, `PathPrefix`
+//!   entries on the node of their value, tried from the deepest (longest
+//!   prefix) back up;
 //! - `RegularExpression` paths hang off the trie node of the complete
 //!   segments of their literal prefix, so only patterns that can match the
 //!   path are tried;
@@ -33,7 +35,7 @@ use crate::matched::Timeouts;
 use crate::pattern::Pattern;
 use crate::predicate::Predicates;
 use crate::router::Config;
-use crate::table::{FastMap, HostIndex, HostName, NONE, PathKey, Span, Trie};
+use crate::table::{FastMap, HostIds, HostIndex, HostName, NONE, PathKey, Span, Trie};
 
 /// One compiled rule of an HTTPRoute or GRPCRoute on one listener.
 #[derive(Debug)]
@@ -77,15 +79,6 @@ pub(crate) struct Entry {
     pub(crate) aux: u32,
 }
 
-/// HTTPRoute matches of one bucket: a segment trie whose nodes hold the
-/// `Exact`, `PathPrefix` and `RegularExpression` entries.
-#[derive(Debug)]
-pub(crate) struct HttpTable {
-    /// Trie root.
-    pub(crate) root: u32,
-    pub(crate) has_regex: bool,
-}
-
 /// GRPCRoute matches of one bucket.
 #[derive(Debug, Default)]
 pub(crate) struct GrpcTable {
@@ -99,10 +92,10 @@ pub(crate) struct GrpcTable {
     pub(crate) general: Span,
 }
 
-/// The routes of one effective hostname on one listener.
+/// The routes of one effective hostname on one listener. Its HTTPRoute
+/// matches hang off the trie root whose node id is the bucket's id.
 #[derive(Debug, Default)]
 pub(crate) struct Bucket {
-    pub(crate) http: Option<HttpTable>,
     pub(crate) grpc: Option<Box<GrpcTable>>,
 }
 
@@ -120,7 +113,7 @@ pub(crate) struct PortTable {
 #[derive(Debug, Default)]
 pub(crate) struct ListenerTable {
     /// HTTP listeners: bucket ids by effective hostname.
-    pub(crate) buckets: HostIndex<u32>,
+    pub(crate) buckets: HostIds,
     /// TLS listeners: `(route position, rule index)` by effective hostname,
     /// oldest route first.
     pub(crate) tls: HostIndex<Vec<(u32, u32)>>,
@@ -221,55 +214,63 @@ impl Inner {
         req: &Request<'_>,
     ) -> Option<&Entry> {
         let table = self.tables.get(listener as usize)?;
-        table.buckets.find_map_name(host, |&bucket| {
-            let bucket = self.buckets.get(bucket as usize)?;
-            if let (Some((service, method)), Some(grpc)) = (req.grpc, &bucket.grpc)
+        table.buckets.find_map_name(host, |bucket| {
+            if let Some((service, method)) = req.grpc
+                && let Some(grpc) = self
+                    .buckets
+                    .get(bucket as usize)
+                    .and_then(|b| b.grpc.as_deref())
                 && let Some(e) = self.lookup_grpc(grpc, service, method, req)
             {
                 return Some(e);
             }
-            self.lookup_http(bucket.http.as_ref()?, req)
+            // The bucket's trie root is the node with the bucket's id.
+            self.lookup_http(bucket, req)
         })
     }
 
+    /// The winning HTTPRoute match of the bucket whose trie root is `root`.
     #[inline]
-    fn lookup_http(&self, table: &HttpTable, req: &Request<'_>) -> Option<&Entry> {
+    fn lookup_http(&self, root: u32, req: &Request<'_>) -> Option<&Entry> {
         let path = req.path;
-        let (deepest, whole) = self.trie.deepest(table.root, req.key);
-        if whole
-            && let Some(n) = self.trie.node(deepest)
-            && !n.exact.is_empty()
-            && let Some(e) = self.first_passing(n.exact, req, None, |_| true)
+        let reached = self.trie.deepest(root, req.key);
+        let lists = reached.lists;
+        if reached.whole
+            && !lists.exact.is_empty()
+            && let Some(e) = self.first_passing(lists.exact, req, None, |_| true)
         {
             return Some(e);
         }
-        if table.has_regex {
+        if !lists.regex.is_empty() || reached.up_regex {
             let mut best = None;
-            let mut node = deepest;
-            while let Some(n) = self.trie.node(node) {
-                if !n.regex.is_empty() {
-                    best = self.first_passing(n.regex, req, best, |e| {
+            for lists in reached.ancestors(&self.trie) {
+                if !lists.regex.is_empty() {
+                    best = self.first_passing(lists.regex, req, best, |e| {
                         self.patterns
                             .get(e.aux as usize)
                             .is_some_and(|p| p.is_match(path))
                     });
                 }
-                node = n.parent;
             }
             if best.is_some() {
                 return best;
             }
         }
-        let mut node = deepest;
-        while let Some(n) = self.trie.node(node) {
-            if !n.prefix.is_empty()
-                && let Some(e) = self.first_passing(n.prefix, req, None, |_| true)
-            {
-                return Some(e);
-            }
-            node = n.parent;
+        if !lists.prefix.is_empty()
+            && let Some(e) = self.first_passing(lists.prefix, req, None, |_| true)
+        {
+            return Some(e);
         }
-        None
+        if !reached.up_prefix {
+            return None;
+        }
+        reached.ancestors(&self.trie).skip(1).find_map(|lists| {
+            if lists.prefix.is_empty() {
+                None
+            } else {
+                self.first_passing(lists.prefix, req, None, |_| true)
+            }
+        })
     }
 
     #[inline]

@@ -296,9 +296,11 @@ pub struct Stats {
     pub entries: usize,
     /// Distinct exact paths (trie nodes with `Exact` entries).
     pub exact_paths: usize,
-    /// Segment trie nodes (exact paths, prefixes and regex anchors).
+    /// Path trie nodes: one root per bucket, then exact paths, prefixes,
+    /// regex anchors, and paths where edges part (an edge spans a chain of
+    /// segments).
     pub trie_nodes: usize,
-    /// Bytes of path segment text in the trie.
+    /// Bytes of path text on the trie's edges.
     pub segment_bytes: usize,
     /// Distinct regular expressions.
     pub regexes: usize,
@@ -442,7 +444,12 @@ impl Router {
             rules: i.rules.len(),
             buckets: i.buckets.len(),
             entries: i.entries.len(),
-            exact_paths: i.trie.nodes.iter().filter(|n| !n.exact.is_empty()).count(),
+            exact_paths: i
+                .trie
+                .nodes
+                .iter()
+                .filter(|n| !n.lists.exact.is_empty())
+                .count(),
             trie_nodes: i.trie.nodes.len(),
             segment_bytes: i.trie.text_len(),
             regexes: i.patterns.len(),

@@ -448,29 +448,35 @@ impl<'a> HostName<'a> {
     }
 }
 
-/// Hostnames to values, visited from the most to the least specific for a
-/// request host: the exact hostname, then wildcards by decreasing suffix
-/// length (`*.a.example.com` before `*.example.com`), then the value for
-/// "any host".
+/// Hostnames to `u32` ids, visited from the most to the least specific for
+/// a request host: the exact hostname, then wildcards by decreasing suffix
+/// length (`*.a.example.com` before `*.example.com`), then the id for "any
+/// host". Each id is kept in its hostname's slot, so finding it reads one
+/// cache line.
 ///
 /// A wildcard `*.example.com` is stored under its suffix `example.com`; the
 /// suffixes of a request host are tried from the longest, so only the
 /// wildcards that can match are looked up (one hash per label).
-#[derive(Debug, Clone)]
-pub(crate) struct HostIndex<T> {
+#[derive(Debug, Clone, Default)]
+pub(crate) struct HostIds {
     exact: StrMap,
     wildcard: StrMap,
+    any: Option<u32>,
+}
+
+/// Hostnames to values, visited as [`HostIds`] visits ids.
+#[derive(Debug, Clone)]
+pub(crate) struct HostIndex<T> {
+    /// Indices into `values`.
+    ids: HostIds,
     values: Vec<T>,
-    any: Option<T>,
 }
 
 impl<T> Default for HostIndex<T> {
     fn default() -> Self {
         Self {
-            exact: StrMap::default(),
-            wildcard: StrMap::default(),
+            ids: HostIds::default(),
             values: Vec::new(),
-            any: None,
         }
     }
 }
@@ -502,6 +508,57 @@ impl HostKey {
     }
 }
 
+impl HostIds {
+    /// The id for `key`, which becomes `next` when the key is absent
+    /// (`next` is not [`NONE`]).
+    pub(crate) fn id_or_insert(&mut self, key: &HostKey, next: u32) -> u32 {
+        match key {
+            HostKey::Exact(name) => self.exact.insert(name, next),
+            HostKey::Wildcard(suffix) => self.wildcard.insert(suffix, next),
+            HostKey::Any => *self.any.get_or_insert(next),
+        }
+    }
+
+    /// Calls `f` on the ids whose hostname matches `host` (normalised:
+    /// lower case, no port, no trailing dot), most specific first, until it
+    /// returns `Some`. Allocation-free; skips the maps that are empty.
+    #[inline]
+    pub(crate) fn find_map_name<R>(
+        &self,
+        host: &HostName<'_>,
+        mut f: impl FnMut(u32) -> Option<R>,
+    ) -> Option<R> {
+        if !self.exact.is_empty()
+            && let Some(id) = self.exact.get_name(host)
+            && let Some(r) = f(id)
+        {
+            return Some(r);
+        }
+        if !self.wildcard.is_empty() {
+            let host = host.name;
+            let bytes = host.as_bytes();
+            let mut from = 0;
+            while let Some(dot) = bytes
+                .get(from..)
+                .and_then(|t| t.iter().position(|&b| b == b'.'))
+            {
+                let next = from + dot + 1;
+                // A label must stand in front of the suffix.
+                if dot > 0
+                    && let Some(id) = host
+                        .get(next..)
+                        .and_then(|suffix| self.wildcard.get(suffix))
+                    && let Some(r) = f(id)
+                {
+                    return Some(r);
+                }
+                from = next;
+            }
+        }
+        self.any.and_then(f)
+    }
+}
+
 impl<T> HostIndex<T> {
     /// The value for `key`, inserted with `make` when absent.
     pub(crate) fn entry_or_insert_with(
@@ -509,13 +566,8 @@ impl<T> HostIndex<T> {
         key: &HostKey,
         make: impl FnOnce() -> T,
     ) -> &mut T {
-        let (map, name) = match key {
-            HostKey::Exact(name) => (&mut self.exact, name),
-            HostKey::Wildcard(suffix) => (&mut self.wildcard, suffix),
-            HostKey::Any => return self.any.get_or_insert_with(make),
-        };
         let next = u32::try_from(self.values.len()).unwrap_or(NONE);
-        let index = map.insert(name, next) as usize;
+        let index = self.ids.id_or_insert(key, next) as usize;
         if index >= self.values.len() {
             self.values.push(make());
         }
@@ -536,19 +588,13 @@ impl<T> HostIndex<T> {
     }
 
     /// Calls `f` on every value.
-    pub(crate) fn for_each_value_mut(&mut self, mut f: impl FnMut(&mut T)) {
-        self.values.iter_mut().for_each(&mut f);
-        self.any.iter_mut().for_each(f);
+    pub(crate) fn for_each_value_mut(&mut self, f: impl FnMut(&mut T)) {
+        self.values.iter_mut().for_each(f);
     }
 
     /// Every value, in no particular order.
     pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
-        self.values.iter().chain(self.any.iter())
-    }
-
-    #[inline]
-    fn value(&self, index: u32) -> Option<&T> {
-        self.values.get(index as usize)
+        self.values.iter()
     }
 
     /// Calls `f` on the values whose hostname matches `host` (normalised:
@@ -570,35 +616,8 @@ impl<T> HostIndex<T> {
         host: &HostName<'_>,
         mut f: impl FnMut(&'s T) -> Option<R>,
     ) -> Option<R> {
-        if !self.exact.is_empty()
-            && let Some(v) = self.exact.get_name(host).and_then(|i| self.value(i))
-            && let Some(r) = f(v)
-        {
-            return Some(r);
-        }
-        if !self.wildcard.is_empty() {
-            let host = host.name;
-            let bytes = host.as_bytes();
-            let mut from = 0;
-            while let Some(dot) = bytes
-                .get(from..)
-                .and_then(|t| t.iter().position(|&b| b == b'.'))
-            {
-                let next = from + dot + 1;
-                // A label must stand in front of the suffix.
-                if dot > 0
-                    && let Some(v) = host
-                        .get(next..)
-                        .and_then(|suffix| self.wildcard.get(suffix))
-                        .and_then(|i| self.value(i))
-                    && let Some(r) = f(v)
-                {
-                    return Some(r);
-                }
-                from = next;
-            }
-        }
-        self.any.as_ref().and_then(f)
+        self.ids
+            .find_map_name(host, |i| self.values.get(i as usize).and_then(&mut f))
     }
 
     /// The most specific value whose hostname matches `host`.
@@ -617,42 +636,64 @@ impl<T> HostIndex<T> {
 /// Id of the "no node" / "no predicate" sentinel.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// One node of the path segment trie: a path such as `/a/b` (32 bytes,
-/// aligned so that reading one never touches two cache lines).
+/// The entry lists of one trie node.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Lists {
+    /// `Exact` entries whose value is the node's path.
+    pub(crate) exact: Span,
+    /// `PathPrefix` entries whose (trimmed) value is the node's path.
+    pub(crate) prefix: Span,
+    /// `RegularExpression` entries whose literal prefix holds the node's
+    /// path followed by `/`.
+    pub(crate) regex: Span,
+}
+
+/// One node of the path trie: a path such as `/a/b` (32 bytes, aligned so
+/// that reading one never touches two cache lines). Only paths that hold
+/// entries, roots, and paths where two edges part are nodes: a chain of
+/// segments without entries in between is one edge.
 #[derive(Debug, Clone)]
 #[repr(align(32))]
 pub(crate) struct Node {
     /// The parent node, [`NONE`] for a root.
     pub(crate) parent: u32,
-    /// `Exact` entries whose value is this node's path.
-    pub(crate) exact: Span,
-    /// `PathPrefix` entries whose (trimmed) value is this node's path.
-    pub(crate) prefix: Span,
-    /// `RegularExpression` entries whose literal prefix holds this node's
-    /// path followed by `/`.
-    pub(crate) regex: Span,
+    /// The node's entries.
+    pub(crate) lists: Lists,
 }
 
-/// [`Slot::len`]: the bits of the segment length.
-const SEGMENT_LEN: u32 = u32::MAX >> 1;
 /// [`Slot::len`]: the child has children.
-const HAS_CHILDREN: u32 = !SEGMENT_LEN;
+const HAS_CHILDREN: u32 = 1 << 31;
+/// [`Slot::len`]: a node above the child has `RegularExpression` entries.
+const UP_REGEX: u32 = 1 << 30;
+/// [`Slot::len`]: a node above the child has `PathPrefix` entries.
+const UP_PREFIX: u32 = 1 << 29;
+/// [`Slot::len`]: the bits of the label length.
+const LABEL_LEN: u32 = UP_PREFIX - 1;
 
-/// One slot of the child table (32 bytes, aligned so that it never
-/// straddles cache lines).
+/// Labels up to this many bytes are kept in their slot.
+const INLINE_LABEL: usize = 24;
+
+/// One edge of the trie (64 bytes, one cache line): everything a walk
+/// reads to take the edge and to use the node it leads to, so that a
+/// lookup whose path ends in one edge reads one line of the trie.
 #[derive(Debug, Clone, Copy)]
-#[repr(align(32))]
+#[repr(align(64))]
 struct Slot {
-    /// The low half of the chained hash of the root and the whole path
-    /// down to the child.
+    /// The low half of the chained hash of the root and the path down to
+    /// the end of the label's first segment.
     hash: u32,
     /// [`NONE`] for an empty slot.
     parent: u32,
     child: u32,
-    /// The child's segment length ([`SEGMENT_LEN`] bits), and whether the
-    /// child has children ([`HAS_CHILDREN`]).
+    /// The label's length ([`LABEL_LEN`] bits), whether the child has
+    /// children ([`HAS_CHILDREN`]), and which lists the nodes above it
+    /// have ([`UP_REGEX`], [`UP_PREFIX`], set by [`Trie::finish`]).
     len: u32,
-    key: KeyWords,
+    /// The child's entry lists, copied by [`Trie::finish`].
+    lists: Lists,
+    /// The label (one or more segments joined by `/`), zero-padded when at
+    /// most [`INLINE_LABEL`] bytes; else its offset in the text buffer.
+    label: [u64; 3],
 }
 
 const EMPTY_SLOT: Slot = Slot {
@@ -660,26 +701,117 @@ const EMPTY_SLOT: Slot = Slot {
     parent: NONE,
     child: NONE,
     len: 0,
-    key: KeyWords([0; 2]),
+    lists: Lists {
+        exact: Span::EMPTY,
+        prefix: Span::EMPTY,
+        regex: Span::EMPTY,
+    },
+    label: [0; 3],
 };
 
-/// The segment tries of every bucket, sharing one child table: an open
-/// addressing table keyed by `(parent node, segment)` and hashed by the
-/// chained hash of the segments from the root, which a walk down the
-/// request path extends segment by segment, so every probe address is
-/// known from the path alone and one probe per segment suffices.
+/// A label of at most [`INLINE_LABEL`] bytes as zero-padded words.
+fn inline_label(label: &[u8]) -> [u64; 3] {
+    let mut words = [0; 3];
+    let mut rest = label;
+    for w in &mut words {
+        let n = rest.len().min(8);
+        let (head, tail) = rest.split_at(n);
+        *w = pad_word(head);
+        rest = tail;
+    }
+    words
+}
+
+/// Whether `text` (as long as the label) equals an inline label.
+#[inline]
+fn inline_equal(words: &[u64; 3], text: &[u8]) -> bool {
+    let mut rest = text;
+    for &w in words {
+        match rest.split_first_chunk::<8>() {
+            Some((chunk, tail)) => {
+                if u64::from_le_bytes(*chunk) != w {
+                    return false;
+                }
+                rest = tail;
+            }
+            // The words after a partial one are zero, as the lengths agree.
+            None => return pad_word(rest) == w,
+        }
+    }
+    true
+}
+
+/// The path tries of every bucket, sharing one edge table: an open
+/// addressing table keyed by `(parent node, first segment of the label)`
+/// and hashed by the chained hash of the segments from the root to the end
+/// of that first segment, which the request path scan computes for every
+/// segment, so every probe address is known from the path alone. An edge
+/// spans a chain of segments, so a walk makes one probe per node it passes,
+/// not one per segment.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Trie {
     pub(crate) nodes: Vec<Node>,
     slots: Vec<Slot>,
     used: usize,
-    /// Segments too long to keep inline.
+    /// Labels too long to keep inline.
     text: Vec<u8>,
-    /// Bytes of every segment, inline or not.
-    segment_bytes: usize,
     /// [`insert`](Self::insert)'s buffers, kept to spare an allocation per
     /// insert.
-    scratch: (Vec<u8>, Vec<(usize, usize)>),
+    scratch: (Vec<u8>, Vec<(usize, usize)>, Vec<u8>),
+}
+
+/// Where a walk down the trie ends: the deepest node whose path is a
+/// segment prefix of the request path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Reached {
+    /// The node.
+    #[cfg(test)]
+    pub(crate) node: u32,
+    /// Its parent ([`NONE`] for a root).
+    pub(crate) parent: u32,
+    /// Whether the node's path is the whole request path.
+    pub(crate) whole: bool,
+    /// The node's entries.
+    pub(crate) lists: Lists,
+    /// Whether a node above it has `RegularExpression` entries.
+    pub(crate) up_regex: bool,
+    /// Whether a node above it has `PathPrefix` entries.
+    pub(crate) up_prefix: bool,
+}
+
+/// The entry lists of a reached node and of its ancestors, from the
+/// deepest up.
+#[derive(Debug, Clone)]
+pub(crate) struct Ancestors<'t> {
+    trie: &'t Trie,
+    first: Option<Lists>,
+    next: u32,
+}
+
+impl Iterator for Ancestors<'_> {
+    type Item = Lists;
+
+    #[inline]
+    fn next(&mut self) -> Option<Lists> {
+        if let Some(lists) = self.first.take() {
+            return Some(lists);
+        }
+        let node = self.trie.nodes.get(self.next as usize)?;
+        self.next = node.parent;
+        Some(node.lists)
+    }
+}
+
+impl Reached {
+    /// The entry lists of this node, then of each ancestor up to the root.
+    #[inline]
+    pub(crate) fn ancestors(self, trie: &Trie) -> Ancestors<'_> {
+        Ancestors {
+            trie,
+            first: Some(self.lists),
+            next: self.parent,
+        }
+    }
 }
 
 /// The slot hash of a path (hashed without its leading `/`) under `root`,
@@ -896,22 +1028,82 @@ impl Trie {
         let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
         self.nodes.push(Node {
             parent,
-            exact: Span::EMPTY,
-            prefix: Span::EMPTY,
-            regex: Span::EMPTY,
+            lists: Lists::default(),
         });
         id
     }
 
-    /// The slot of the child of `parent` for `segment`, whose path hash is
-    /// `hash`.
+    /// Calls `f` with the label of `slot` (an inline label is unpacked on
+    /// the stack).
+    fn with_label<R>(&self, slot: &Slot, f: impl FnOnce(&[u8]) -> R) -> R {
+        let len = (slot.len & LABEL_LEN) as usize;
+        if len <= INLINE_LABEL {
+            let mut buf = [0u8; INLINE_LABEL];
+            for (chunk, w) in buf.chunks_mut(8).zip(slot.label) {
+                chunk.copy_from_slice(&w.to_le_bytes());
+            }
+            f(buf.get(..len).unwrap_or_default())
+        } else {
+            let at = usize::try_from(slot.label[0]).unwrap_or(usize::MAX);
+            f(self
+                .text
+                .get(at..at.saturating_add(len))
+                .unwrap_or_default())
+        }
+    }
+
+    /// Whether the label of `slot` is `bytes[start..]` up to a `/` or the
+    /// end of `bytes`.
     #[inline(always)]
-    fn child_slot(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<usize> {
+    fn label_at(&self, slot: &Slot, bytes: &[u8], start: usize) -> bool {
+        let len = (slot.len & LABEL_LEN) as usize;
+        let end = start.saturating_add(len);
+        let Some(text) = bytes.get(start..end) else {
+            return false;
+        };
+        if bytes.get(end).is_some_and(|&b| b != b'/') {
+            return false;
+        }
+        if len <= INLINE_LABEL {
+            inline_equal(&slot.label, text)
+        } else {
+            let at = usize::try_from(slot.label[0]).unwrap_or(usize::MAX);
+            self.text
+                .get(at..at.saturating_add(len))
+                .is_some_and(|t| same_bytes(t, text))
+        }
+    }
+
+    /// The edge from `parent` whose label is `bytes[start..]` up to a `/`
+    /// or the end of `bytes`; `hash` is the slot hash of the path to the
+    /// end of the segment at `start`. At most one edge can match, as the
+    /// edges from one node start with different segments.
+    #[inline(always)]
+    fn edge(&self, parent: u32, hash: u32, bytes: &[u8], start: usize) -> Option<&Slot> {
         if self.used == 0 {
             return None;
         }
         let mask = self.slots.len() - 1;
-        let words = probe_words(segment);
+        let mut i = home(u64::from(hash), mask);
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.parent == NONE {
+                return None;
+            }
+            if slot.hash == hash && slot.parent == parent && self.label_at(slot, bytes, start) {
+                return Some(slot);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The index of the slot of the edge from `parent` whose label starts
+    /// with the segment `segment`, whose slot hash is `hash`.
+    fn edge_slot(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<usize> {
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
         let mut i = home(u64::from(hash), mask);
         loop {
             let slot = self.slots.get(i)?;
@@ -920,21 +1112,15 @@ impl Trie {
             }
             if slot.hash == hash
                 && slot.parent == parent
-                && (slot.len & SEGMENT_LEN) as usize == segment.len()
-                && slot.key.matches(segment, words, &self.text)
+                && self.with_label(slot, |label| {
+                    label.starts_with(segment)
+                        && label.get(segment.len()).is_none_or(|&b| b == b'/')
+                })
             {
                 return Some(i);
             }
             i = (i + 1) & mask;
         }
-    }
-
-    /// The child of `parent` for `segment`, whose path hash is `hash`, and
-    /// whether that child has children of its own.
-    #[inline(always)]
-    fn child(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<(u32, bool)> {
-        let slot = self.slots.get(self.child_slot(parent, hash, segment)?)?;
-        Some((slot.child, slot.len & HAS_CHILDREN != 0))
     }
 
     fn place(slots: &mut [Slot], slot: Slot) {
@@ -946,33 +1132,10 @@ impl Trie {
         slots[i] = slot;
     }
 
-    fn add_child(&mut self, parent: u32, hash: u32, segment: &[u8]) -> u32 {
-        if (self.used + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(16);
-            let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
-            for slot in old.into_iter().filter(|s| s.parent != NONE) {
-                Self::place(&mut self.slots, slot);
-            }
-        }
-        let child = self.push(parent);
-        let slot = Slot {
-            hash,
-            parent,
-            child,
-            len: u32::try_from(segment.len()).map_or(SEGMENT_LEN, |n| n.min(SEGMENT_LEN)),
-            key: KeyWords::store(segment, &mut self.text),
-        };
-        self.segment_bytes += segment.len();
-        Self::place(&mut self.slots, slot);
-        self.used += 1;
-        child
-    }
-
-    /// Makes room for `edges` more children without growing the child
-    /// table.
-    pub(crate) fn reserve(&mut self, edges: usize) {
-        self.nodes.reserve(edges);
-        let size = (self.used + edges)
+    /// Grows the edge table so that `more` more edges keep it at most half
+    /// full.
+    fn make_room(&mut self, more: usize) {
+        let size = (self.used + more)
             .saturating_mul(2)
             .checked_next_power_of_two()
             .unwrap_or(usize::MAX)
@@ -985,11 +1148,48 @@ impl Trie {
         }
     }
 
-    /// The node for `segments` under `root`, created as needed.
+    /// The stored form of a label: inline, or appended to the text.
+    fn store_label(&mut self, label: &[u8]) -> [u64; 3] {
+        if label.len() <= INLINE_LABEL {
+            inline_label(label)
+        } else {
+            let at = self.text.len() as u64;
+            self.text.extend_from_slice(label);
+            [at, 0, 0]
+        }
+    }
+
+    /// The length field of a slot for `label`, with `flags`.
+    fn label_len(label: &[u8], flags: u32) -> u32 {
+        u32::try_from(label.len()).map_or(LABEL_LEN, |n| n.min(LABEL_LEN)) | flags
+    }
+
+    /// Adds an edge; there must be room for it.
+    fn add_edge(&mut self, parent: u32, child: u32, hash: u32, label: &[u8], flags: u32) {
+        let slot = Slot {
+            hash,
+            parent,
+            child,
+            len: Self::label_len(label, flags),
+            lists: Lists::default(),
+            label: self.store_label(label),
+        };
+        Self::place(&mut self.slots, slot);
+        self.used += 1;
+    }
+
+    /// Makes room for `edges` more edges without growing the edge table.
+    pub(crate) fn reserve(&mut self, edges: usize) {
+        self.nodes.reserve(edges);
+        self.make_room(edges);
+    }
+
+    /// The node for `segments` under `root`, created as needed (splitting
+    /// the edge that passes through it, if one does).
     pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
-        // The path without its leading `/`, and where each segment ends
-        // (in buffers kept between inserts).
-        let (mut path, mut ends) = std::mem::take(&mut self.scratch);
+        // The path without its leading `/`, where each segment ends, and a
+        // label (in buffers kept between inserts).
+        let (mut path, mut ends, mut label) = std::mem::take(&mut self.scratch);
         path.clear();
         ends.clear();
         for (depth, segment) in segments.enumerate() {
@@ -1000,83 +1200,233 @@ impl Trie {
             path.extend_from_slice(segment.as_bytes());
             ends.push((start, path.len()));
         }
+        // An insert adds at most two edges (a split and a new edge): with
+        // room made now, slot indices stay valid below.
+        self.make_room(2);
         let mut hasher = PrefixHasher::new(&path);
         let mut node = root;
-        // The slot whose child is `node` (none for the root).
-        let mut from = None;
-        for &(start, end) in &ends {
+        // The slot of the edge to `node` (none for the root).
+        let mut from: Option<usize> = None;
+        let mut s = 0;
+        while let Some(&(start, end)) = ends.get(s) {
+            let hash = under(root, hasher.up_to(end));
             let segment = path.get(start..end).unwrap_or_default();
-            let slot_hash = under(root, hasher.up_to(end));
-            if let Some(i) = self.child_slot(node, slot_hash, segment) {
-                node = self.slots[i].child;
-                from = Some(i);
-                continue;
+            let Some(i) = self.edge_slot(node, hash, segment) else {
+                // A new edge with every remaining segment.
+                let child = self.push(node);
+                if let Some(slot) = from.and_then(|f| self.slots.get_mut(f)) {
+                    slot.len |= HAS_CHILDREN;
+                }
+                let last = ends.last().map_or(end, |&(_, e)| e);
+                self.add_edge(
+                    node,
+                    child,
+                    hash,
+                    path.get(start..last).unwrap_or_default(),
+                    0,
+                );
+                node = child;
+                break;
+            };
+            let Some(&slot) = self.slots.get(i) else {
+                break;
+            };
+            label.clear();
+            self.with_label(&slot, |l| label.extend_from_slice(l));
+            // The label's segments the path shares, and their length.
+            let mut shared = 0;
+            let mut common = 0;
+            let mut total = 0;
+            for (k, part) in label.split(|&b| b == b'/').enumerate() {
+                total += 1;
+                if shared == k
+                    && ends
+                        .get(s + k)
+                        .and_then(|&(a, b)| path.get(a..b))
+                        .is_some_and(|p| p == part)
+                {
+                    shared += 1;
+                    common = if k == 0 {
+                        part.len()
+                    } else {
+                        common + 1 + part.len()
+                    };
+                }
             }
-            // Marked before the table may grow (which moves slots).
-            if let Some(slot) = from.and_then(|i| self.slots.get_mut(i)) {
-                slot.len |= HAS_CHILDREN;
+            if shared < total {
+                // Split the edge where the path leaves it (or ends).
+                let middle = self.push(node);
+                if let Some(n) = self.nodes.get_mut(slot.child as usize) {
+                    n.parent = middle;
+                }
+                let (head, rest) = label.split_at(common.min(label.len()));
+                let rest = rest.get(1..).unwrap_or_default();
+                // The path to the end of the rest's first segment.
+                let mut to = path
+                    .get(
+                        ..ends
+                            .get((s + shared).saturating_sub(1))
+                            .map_or(0, |&(_, e)| e),
+                    )
+                    .unwrap_or_default()
+                    .to_vec();
+                to.push(b'/');
+                to.extend(rest.iter().take_while(|&&b| b != b'/'));
+                let rest_hash = under(root, chain(CHAIN_START, &to));
+                let head_words = self.store_label(head);
+                let head_len = Self::label_len(head, HAS_CHILDREN);
+                if let Some(edge) = self.slots.get_mut(i) {
+                    edge.child = middle;
+                    edge.len = head_len;
+                    edge.label = head_words;
+                }
+                self.add_edge(middle, slot.child, rest_hash, rest, slot.len & HAS_CHILDREN);
+                node = middle;
+            } else {
+                node = slot.child;
             }
-            let parent = node;
-            node = self.add_child(parent, slot_hash, segment);
-            from = self.child_slot(parent, slot_hash, segment);
+            from = Some(i);
+            // At least the first segment is shared (`edge_slot` found it).
+            s += shared.max(1);
         }
-        self.scratch = (path, ends);
+        self.scratch = (path, ends, label);
         node
     }
 
-    /// The deepest node under `root` reached by the segments of `key`, and
-    /// whether it is the node of the whole path.
+    /// Where the walk down the trie from `root` along the segments of
+    /// `key` ends.
     #[inline]
-    pub(crate) fn deepest(&self, root: u32, key: &PathKey<'_>) -> (u32, bool) {
+    pub(crate) fn deepest(&self, root: u32, key: &PathKey<'_>) -> Reached {
         let bytes = key.path.as_bytes();
-        let mut node = root;
-        let mut start = 1;
         let count = usize::from(key.count);
-        for (&end, &hash) in key.ends.iter().zip(&key.hashes).take(count) {
-            let end = end as usize;
-            match bytes
-                .get(start..end)
-                .and_then(|segment| self.child(node, under(root, hash), segment))
-            {
-                // A node without children ends the walk: probing for the
-                // next segment would only miss (and cost a cache miss).
-                Some((child, false)) => return (child, end == bytes.len()),
-                Some((child, true)) => node = child,
-                None => return (node, false),
+        let mut node = root;
+        let mut last: Option<&Slot> = None;
+        // Where the next segment starts, and its index in the key.
+        let mut start = 1;
+        let mut i = 0;
+        // Hashes the segments past those the key records.
+        let mut deep: Option<PrefixHasher<'_>> = None;
+        let whole = loop {
+            let hash = match key.hashes.get(i) {
+                Some(&hash) if i < count => hash,
+                _ if key.all || start > bytes.len() => break true,
+                _ => {
+                    let rest = bytes.get(start..).unwrap_or_default();
+                    let end = start + rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
+                    deep.get_or_insert_with(|| {
+                        PrefixHasher::new(bytes.get(1..).unwrap_or_default())
+                    })
+                    .up_to(end - 1)
+                }
+            };
+            let Some(slot) = self.edge(node, under(root, hash), bytes, start) else {
+                break false;
+            };
+            let end = start + (slot.len & LABEL_LEN) as usize;
+            node = slot.child;
+            last = Some(slot);
+            if end >= bytes.len() {
+                break true;
+            }
+            // A node without children ends the walk: probing for the next
+            // segment would only miss (and cost a cache miss).
+            if slot.len & HAS_CHILDREN == 0 {
+                break false;
             }
             start = end + 1;
-        }
-        if key.all {
-            return (node, true);
-        }
-        // Deeper than the key records: hash each further prefix.
-        let mut hasher = PrefixHasher::new(bytes.get(1..).unwrap_or_default());
-        let mut end = start;
-        for segment in bytes.get(start..).unwrap_or_default().split(|&b| b == b'/') {
-            end += segment.len();
-            let hash = hasher.up_to(end - 1);
-            match self.child(node, under(root, hash), segment) {
-                Some((child, _)) => node = child,
-                None => return (node, false),
+            while i < count && key.ends.get(i).is_some_and(|&e| e as usize <= end) {
+                i += 1;
             }
-            end += 1;
+        };
+        match last {
+            Some(slot) => Reached {
+                #[cfg(test)]
+                node,
+                parent: slot.parent,
+                whole,
+                lists: slot.lists,
+                up_regex: slot.len & UP_REGEX != 0,
+                up_prefix: slot.len & UP_PREFIX != 0,
+            },
+            None => Reached {
+                #[cfg(test)]
+                node,
+                parent: NONE,
+                whole,
+                lists: self
+                    .nodes
+                    .get(root as usize)
+                    .map(|n| n.lists)
+                    .unwrap_or_default(),
+                up_regex: false,
+                up_prefix: false,
+            },
         }
-        (node, true)
     }
 
-    /// The node with this id.
-    #[inline]
-    pub(crate) fn node(&self, id: u32) -> Option<&Node> {
-        self.nodes.get(id as usize)
-    }
-
-    /// Bytes of segment text stored (inline or not).
+    /// Bytes of label text stored (inline or not).
     pub(crate) fn text_len(&self) -> usize {
-        self.segment_bytes
+        self.slots
+            .iter()
+            .filter(|s| s.parent != NONE)
+            .map(|s| (s.len & LABEL_LEN) as usize)
+            .sum()
     }
 
-    /// Trims spare capacity after building.
-    pub(crate) fn shrink(&mut self) {
+    /// For each node, [`UP_REGEX`] and [`UP_PREFIX`] when a node above it
+    /// has such entries.
+    fn lists_above(&self) -> Vec<u32> {
+        const UNKNOWN: u32 = u32::MAX;
+        let own = |n: &Node| {
+            let mut flags = 0;
+            if !n.lists.regex.is_empty() {
+                flags |= UP_REGEX;
+            }
+            if !n.lists.prefix.is_empty() {
+                flags |= UP_PREFIX;
+            }
+            flags
+        };
+        let mut above = vec![UNKNOWN; self.nodes.len()];
+        let mut chain = Vec::new();
+        for start in 0..self.nodes.len() {
+            // Climb to a node whose flags are known, or to a root, then set
+            // the flags on the way back down.
+            let mut n = start;
+            while above.get(n) == Some(&UNKNOWN) {
+                chain.push(n);
+                match self.nodes.get(n) {
+                    Some(node) if node.parent != NONE => n = node.parent as usize,
+                    _ => break,
+                }
+            }
+            while let Some(m) = chain.pop() {
+                let parent = self.nodes.get(m).map_or(NONE, |node| node.parent) as usize;
+                let flags = match (self.nodes.get(parent), above.get(parent)) {
+                    (Some(p), Some(&up)) if up != UNKNOWN => own(p) | up,
+                    _ => 0,
+                };
+                if let Some(slot) = above.get_mut(m) {
+                    *slot = flags;
+                }
+            }
+        }
+        above
+    }
+
+    /// Copies each node's entry lists into the slot of the edge to it,
+    /// marks which lists the nodes above it have, and trims spare capacity.
+    /// Called once, when every list is in place.
+    pub(crate) fn finish(&mut self) {
+        let above = self.lists_above();
+        for slot in &mut self.slots {
+            if let Some(n) = self.nodes.get(slot.child as usize) {
+                slot.lists = n.lists;
+            }
+            if let Some(&up) = above.get(slot.child as usize) {
+                slot.len = (slot.len & !(UP_REGEX | UP_PREFIX)) | up;
+            }
+        }
         self.scratch = Default::default();
         self.nodes.shrink_to_fit();
         self.text.shrink_to_fit();
@@ -1124,6 +1474,174 @@ mod tests {
         assert_eq!(index.best("a.com"), Some(&1));
     }
 
+    impl Trie {
+        /// The node a walk reaches and whether it is the whole path.
+        fn at(&self, root: u32, key: &PathKey<'_>) -> (u32, bool) {
+            let r = self.deepest(root, key);
+            (r.node, r.whole)
+        }
+
+        /// The parent of a node.
+        fn parent(&self, node: u32) -> u32 {
+            self.nodes[node as usize].parent
+        }
+    }
+
+    #[test]
+    fn an_edge_spans_a_chain_of_segments_and_splits_where_paths_part() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let abcd = trie.insert(root, ["a", "b", "c", "d"].into_iter());
+        // One edge: the root and the node of `/a/b/c/d`.
+        assert_eq!(trie.nodes.len(), 2);
+        let walk = |trie: &Trie, path: &str| trie.at(root, &PathKey::new(path));
+        assert_eq!(walk(&trie, "/a/b/c/d"), (abcd, true));
+        assert_eq!(walk(&trie, "/a/b/c/d/e"), (abcd, false));
+        assert_eq!(walk(&trie, "/a/b/c"), (root, false));
+        assert_eq!(walk(&trie, "/a/b/c/dd"), (root, false));
+        assert_eq!(walk(&trie, "/a/b/cd"), (root, false));
+        // A path ending inside the edge splits it.
+        let ab = trie.insert(root, ["a", "b"].into_iter());
+        assert_eq!(trie.parent(abcd), ab);
+        assert_eq!(trie.parent(ab), root);
+        assert_eq!(walk(&trie, "/a/b/c/d"), (abcd, true));
+        assert_eq!(walk(&trie, "/a/b/c"), (ab, false));
+        assert_eq!(walk(&trie, "/a/b"), (ab, true));
+        assert_eq!(walk(&trie, "/a/b/"), (ab, false));
+        // A path leaving the edge splits it and adds an edge.
+        let ax = trie.insert(root, ["a", "x", "y"].into_iter());
+        let a = trie.parent(ab);
+        assert_eq!(trie.parent(ax), a);
+        assert_eq!(trie.parent(a), root);
+        assert_eq!(walk(&trie, "/a/x/y"), (ax, true));
+        assert_eq!(walk(&trie, "/a/x"), (a, false));
+        assert_eq!(walk(&trie, "/a"), (a, true));
+        assert_eq!(walk(&trie, "/a/b/c/d"), (abcd, true));
+        // Inserting existing paths finds their nodes.
+        let nodes = trie.nodes.len();
+        assert_eq!(trie.insert(root, ["a", "b", "c", "d"].into_iter()), abcd);
+        assert_eq!(trie.insert(root, ["a"].into_iter()), a);
+        assert_eq!(trie.insert(root, ["a", "x", "y"].into_iter()), ax);
+        assert_eq!(trie.nodes.len(), nodes);
+        // An empty segment is a segment.
+        let slash = trie.insert(root, ["a", "b", ""].into_iter());
+        assert_eq!(walk(&trie, "/a/b/"), (slash, true));
+        assert_eq!(walk(&trie, "/a/b//c"), (slash, false));
+        assert_eq!(walk(&trie, "/a/b/c/d"), (abcd, true));
+    }
+
+    #[test]
+    fn long_labels_are_kept_out_of_line_and_split_there() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let long = ["abcdefghijklmnop", "qrstuvwxyz0123456789", "x"];
+        let end = trie.insert(root, long.into_iter());
+        let walk = |trie: &Trie, path: &str| trie.at(root, &PathKey::new(path));
+        let path = format!("/{}", long.join("/"));
+        assert_eq!(walk(&trie, &path), (end, true));
+        assert_eq!(walk(&trie, &path.replace('z', "Z")), (root, false));
+        let mid = trie.insert(root, long[..2].iter().copied());
+        assert_eq!(trie.parent(end), mid);
+        assert_eq!(walk(&trie, &path), (end, true));
+        assert_eq!(
+            walk(&trie, &format!("/{}/{}", long[0], long[1])),
+            (mid, true)
+        );
+        assert_eq!(
+            walk(&trie, &format!("/{}/{}/y", long[0], long[1])),
+            (mid, false)
+        );
+        // The labels, without the leading `/` and the one where they part.
+        assert_eq!(trie.text_len(), path.len() - 2);
+    }
+
+    #[test]
+    fn edges_below_the_recorded_segments_are_found() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let deep: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+        let with = |last: &[&'static str]| {
+            deep.iter()
+                .map(String::as_str)
+                .chain(last.iter().copied())
+                .collect::<Vec<_>>()
+        };
+        let a = trie.insert(root, with(&["a", "b"]).into_iter());
+        let c = trie.insert(root, with(&["c"]).into_iter());
+        let mid = trie.parent(a);
+        assert_eq!(trie.parent(c), mid);
+        let base = format!("/{}", deep.join("/"));
+        for (path, want) in [
+            (format!("{base}/a/b"), (a, true)),
+            (format!("{base}/a/b/z"), (a, false)),
+            (format!("{base}/a"), (mid, false)),
+            (format!("{base}/c"), (c, true)),
+            (base.clone(), (mid, true)),
+            (format!("{base}/d"), (mid, false)),
+        ] {
+            assert_eq!(trie.at(root, &PathKey::new(&path)), want, "{path}");
+            let mut key = PathKey::empty("/");
+            assert!(PathKey::normal_into(&path, &mut key));
+            assert_eq!(trie.at(root, &key), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn finish_copies_each_nodes_lists_to_its_edge() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let ab = trie.insert(root, ["a", "b"].into_iter());
+        let a = trie.insert(root, ["a"].into_iter());
+        let lists = |n: u32| Lists {
+            exact: Span {
+                start: n,
+                end: n + 1,
+            },
+            ..Lists::default()
+        };
+        for node in [root, a, ab] {
+            trie.nodes[node as usize].lists = lists(node);
+        }
+        trie.finish();
+        let r = trie.deepest(root, &PathKey::new("/a/b"));
+        assert_eq!(
+            (r.node, r.parent, r.whole, r.lists),
+            (ab, a, true, lists(ab))
+        );
+        let up: Vec<Lists> = r.ancestors(&trie).collect();
+        assert_eq!(up, [lists(ab), lists(a), lists(root)]);
+        let r = trie.deepest(root, &PathKey::new("/x"));
+        assert_eq!(
+            (r.node, r.parent, r.whole, r.lists),
+            (root, NONE, false, lists(root))
+        );
+        assert!(!r.up_regex && !r.up_prefix);
+    }
+
+    #[test]
+    fn edges_say_which_lists_the_nodes_above_have() {
+        let mut trie = Trie::default();
+        let root = trie.add_root();
+        let abc = trie.insert(root, ["a", "b", "c"].into_iter());
+        let a = trie.insert(root, ["a"].into_iter());
+        let x = trie.insert(root, ["x"].into_iter());
+        let ab = trie.insert(root, ["a", "b"].into_iter());
+        let span = Span { start: 0, end: 1 };
+        trie.nodes[root as usize].lists.regex = span;
+        trie.nodes[a as usize].lists.prefix = span;
+        trie.nodes[abc as usize].lists.prefix = span;
+        trie.finish();
+        let up = |path: &str| {
+            let r = trie.deepest(root, &PathKey::new(path));
+            (r.node, r.up_regex, r.up_prefix)
+        };
+        assert_eq!(up("/a"), (a, true, false));
+        assert_eq!(up("/a/b"), (ab, true, true));
+        assert_eq!(up("/a/b/c"), (abc, true, true));
+        assert_eq!(up("/x"), (x, true, false));
+        assert_eq!(up("/y"), (root, false, false));
+    }
+
     #[test]
     fn trie_finds_the_deepest_existing_node() {
         let mut trie = Trie::default();
@@ -1131,7 +1649,7 @@ mod tests {
         let ab = trie.insert(root, ["a", "b"].into_iter());
         let a = trie.insert(root, ["a"].into_iter());
         let slash = trie.insert(root, ["a", ""].into_iter());
-        let walk = |root: u32, path: &str| trie.deepest(root, &PathKey::new(path));
+        let walk = |root: u32, path: &str| trie.at(root, &PathKey::new(path));
         assert_eq!(walk(root, "/a/b/c"), (ab, false));
         assert_eq!(walk(root, "/a/b"), (ab, true));
         assert_eq!(walk(root, "/a/bc"), (a, false));
@@ -1142,7 +1660,7 @@ mod tests {
         // `/a/` has no children: the walk stops there.
         assert_eq!(walk(root, "/a//x"), (slash, false));
         let other = trie.add_root();
-        assert_eq!(trie.deepest(other, &PathKey::new("/a/b")), (other, false));
+        assert_eq!(trie.at(other, &PathKey::new("/a/b")), (other, false));
     }
 
     #[test]
@@ -1150,11 +1668,11 @@ mod tests {
         let mut trie = Trie::default();
         let root = trie.add_root();
         let a = trie.insert(root, ["a"].into_iter());
-        assert_eq!(trie.deepest(root, &PathKey::new("/a/b")), (a, false));
+        assert_eq!(trie.at(root, &PathKey::new("/a/b")), (a, false));
         // `/a` gains a child after it was created as a leaf.
         let abc = trie.insert(root, ["a", "b", "c"].into_iter());
         let ab = trie.insert(root, ["a", "b"].into_iter());
-        let walk = |path: &str| trie.deepest(root, &PathKey::new(path));
+        let walk = |path: &str| trie.at(root, &PathKey::new(path));
         assert_eq!(walk("/a"), (a, true));
         assert_eq!(walk("/a/b"), (ab, true));
         assert_eq!(walk("/a/b/"), (ab, false));
@@ -1170,14 +1688,14 @@ mod tests {
         let deep: Vec<String> = (0..40).map(|i| format!("s{i}")).collect();
         let end = trie.insert(root, deep.iter().map(String::as_str));
         let path = format!("/{}", deep.join("/"));
-        assert_eq!(trie.deepest(root, &PathKey::new(&path)), (end, true));
+        assert_eq!(trie.at(root, &PathKey::new(&path)), (end, true));
         assert_eq!(
-            trie.deepest(root, &PathKey::new(&format!("{path}/more"))),
+            trie.at(root, &PathKey::new(&format!("{path}/more"))),
             (end, false)
         );
         let mut key = PathKey::empty("/");
         assert!(PathKey::normal_into(&path, &mut key));
-        assert_eq!(trie.deepest(root, &key), (end, true));
+        assert_eq!(trie.at(root, &key), (end, true));
     }
 
     #[test]
@@ -1306,7 +1824,7 @@ mod tests {
             .collect();
         for (n, id) in names.iter().zip(&ids) {
             assert_eq!(
-                trie.deepest(root, &PathKey::new(&format!("/{n}/x"))),
+                trie.at(root, &PathKey::new(&format!("/{n}/x"))),
                 (*id, false)
             );
         }
