@@ -1080,26 +1080,31 @@ impl Trie {
     /// edges from one node start with different segments.
     #[inline(always)]
     fn edge(&self, parent: u32, hash: u32, bytes: &[u8], start: usize) -> Option<&Slot> {
-        if self.used == 0 {
-            return None;
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = home(u64::from(hash), mask);
-        loop {
-            let slot = self.slots.get(i)?;
-            if slot.parent == NONE {
-                return None;
-            }
-            if slot.hash == hash && slot.parent == parent && self.label_at(slot, bytes, start) {
-                return Some(slot);
-            }
-            i = (i + 1) & mask;
-        }
+        self.probe(parent, hash, |slot| self.label_at(slot, bytes, start))
+            .map(|(_, slot)| slot)
     }
 
     /// The index of the slot of the edge from `parent` whose label starts
     /// with the segment `segment`, whose slot hash is `hash`.
     fn edge_slot(&self, parent: u32, hash: u32, segment: &[u8]) -> Option<usize> {
+        self.probe(parent, hash, |slot| {
+            self.with_label(slot, |label| {
+                label.starts_with(segment) && label.get(segment.len()).is_none_or(|&b| b == b'/')
+            })
+        })
+        .map(|(i, _)| i)
+    }
+
+    /// The slot (and its index) of the edge from `parent` with slot hash
+    /// `hash` whose label `is_it` accepts, found by linear probing from the
+    /// hash's home slot.
+    #[inline(always)]
+    fn probe(
+        &self,
+        parent: u32,
+        hash: u32,
+        is_it: impl Fn(&Slot) -> bool,
+    ) -> Option<(usize, &Slot)> {
         if self.used == 0 {
             return None;
         }
@@ -1110,14 +1115,8 @@ impl Trie {
             if slot.parent == NONE {
                 return None;
             }
-            if slot.hash == hash
-                && slot.parent == parent
-                && self.with_label(slot, |label| {
-                    label.starts_with(segment)
-                        && label.get(segment.len()).is_none_or(|&b| b == b'/')
-                })
-            {
-                return Some(i);
+            if slot.hash == hash && slot.parent == parent && is_it(slot) {
+                return Some((i, slot));
             }
             i = (i + 1) & mask;
         }

@@ -255,14 +255,7 @@ impl AttachedRoute {
             RouteObject::Tls(r) => r.spec.hostnames.clone(),
             RouteObject::Tcp(_) | RouteObject::Udp(_) => None,
         };
-        Self {
-            route,
-            namespace,
-            name,
-            created,
-            hostnames,
-            rules: Vec::new(),
-        }
+        Self::resolved(route, namespace, name, created, hostnames, Vec::new())
     }
 
     /// A route attached with everything already worked out, as a status pass
