@@ -26,7 +26,7 @@ use crate::pattern::{Haystack, Pattern};
 use crate::precedence::{GrpcKey, HttpKey, PathClass, compare_routes};
 use crate::predicate::{HeaderPredicate, Predicates, QueryPredicate, ValueMatch};
 use crate::router::Config;
-use crate::table::{FastMap, HostKey, NONE, Span, segments};
+use crate::table::{FastMap, HostKey, MAX_PATH_VALUE, NONE, Span, segments};
 
 /// Where a compiled match goes in a bucket.
 #[derive(Debug, Clone)]
@@ -560,6 +560,15 @@ impl Compiler<'_> {
         let path = m.path_or_default();
         let value = path.value_or_default();
         let vfield = || format!("{field}.path.value");
+        if value.len() > MAX_PATH_VALUE {
+            return Err(vec![invalid(
+                vfield(),
+                format!(
+                    "the path value is {} bytes long, more than the {MAX_PATH_VALUE} a router takes",
+                    value.len()
+                ),
+            )]);
+        }
         let (class, path_len, place) = match path.type_or_default() {
             t @ (PathMatchType::Exact | PathMatchType::PathPrefix) => {
                 let normal = if value.starts_with('/') {

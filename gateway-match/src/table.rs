@@ -670,6 +670,13 @@ const UP_PREFIX: u32 = 1 << 29;
 /// [`Slot::len`]: the bits of the label length.
 const LABEL_LEN: u32 = UP_PREFIX - 1;
 
+/// The longest path value (`Exact`, `PathPrefix` or `RegularExpression`)
+/// a router takes, in bytes: 64 times the HTTPRoute schema's 1,024. It keeps
+/// every trie label's length within [`LABEL_LEN`].
+pub(crate) const MAX_PATH_VALUE: usize = 1 << 16;
+
+const _: () = assert!(MAX_PATH_VALUE < LABEL_LEN as usize);
+
 /// Labels up to this many bytes are kept in their slot.
 const INLINE_LABEL: usize = 24;
 

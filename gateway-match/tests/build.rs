@@ -42,6 +42,34 @@ fn invalid_regexes_name_route_rule_and_field() {
 }
 
 #[test]
+fn path_values_longer_than_64_kib_are_invalid() {
+    let long = format!("/{}", "a".repeat(1 << 16));
+    for kind in ["Exact", "PathPrefix", "RegularExpression"] {
+        let spec = format!(
+            r#"{{"rules": [{{"matches": [{{"path": {{"type": "{kind}", "value": "{long}"}}}}]}}]}}"#
+        );
+        let errs = one(&spec);
+        assert_eq!(errs.len(), 1, "{kind}: {errs:#?}");
+        assert_eq!(errs[0].field(), "spec.rules[0].matches[0].path.value");
+        assert!(
+            errs[0]
+                .to_string()
+                .contains("65537 bytes long, more than the 65536"),
+            "{kind}: {}",
+            errs[0]
+        );
+    }
+    // At the limit the value is taken.
+    let at_limit = format!("/{}", "a".repeat((1 << 16) - 1));
+    assert!(
+        one(&format!(
+            r#"{{"rules": [{{"matches": [{{"path": {{"value": "{at_limit}"}}}}]}}]}}"#
+        ))
+        .is_empty()
+    );
+}
+
+#[test]
 fn bad_rules_are_dropped_and_the_rest_still_routes() {
     let (r, errs) = errors(
         Config::new(),
