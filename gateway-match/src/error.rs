@@ -74,7 +74,8 @@ pub enum BuildErrorKind {
         count: usize,
     },
     /// A value the router cannot use (an unknown enum value, a malformed
-    /// path, header name or duration, an impossible filter combination).
+    /// path or a path value over 65,536 bytes, a malformed header name or
+    /// duration, an impossible filter combination).
     #[error("invalid value: {0}")]
     InvalidValue(String),
 }
