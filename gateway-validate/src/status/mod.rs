@@ -75,9 +75,7 @@ pub(crate) fn compute(
     options: &Options,
     report: &mut Report,
 ) {
-    let admitted = world::Admitted::collect(snapshot, defaulted, report);
-    let routes = admitted.routes;
-    let world = world::World::build(admitted.others, &routes);
+    let world = world::World::build(snapshot, defaulted, report);
     routes::later_rules_warnings(&world.routes, &mut report.findings);
     let classes = gateway_class::evaluate(&world, options, &mut report.gateway_classes);
     let policies = policy::PolicyIndex::build(&world);

@@ -14,14 +14,13 @@ use gateway_types::gateway_class::GatewayClass;
 use gateway_types::listener_set::ListenerSet;
 use gateway_types::load::Source;
 use gateway_types::meta::parse_timestamp;
-use gateway_types::routing::RouteObject;
 use gateway_types::{MetaExt, Object, ObjectMeta};
 
 use super::refs::GrantIndex;
 use super::routes::Route;
 use crate::finding::{Finding, Location, ObjectRef, Severity};
 use crate::report::Report;
-use crate::snapshot::{Entry, Snapshot};
+use crate::snapshot::Snapshot;
 
 /// `(namespace, name)`.
 pub(super) type NsName = (String, String);
@@ -196,26 +195,14 @@ fn obj<T>(seq: usize, obj: T, source: Option<&Source>, meta: fn(&T) -> &ObjectMe
     }
 }
 
-/// The admitted objects of a snapshot (those not in `report.rejected`), in
-/// snapshot order, each Gateway API object defaulted as the API server would
-/// store it.
-#[derive(Debug, Default)]
-pub(super) struct Admitted<'a> {
-    /// Objects other than routes: `(position, entry, defaulted copy)`; core
-    /// objects (Namespace, Service, Secret, ConfigMap) have no copy, since
-    /// only their accessors' defaults are needed.
-    pub(super) others: Vec<(usize, &'a Entry, Option<Object>)>,
-    /// Route objects, defaulted (the snapshot's shared copies, which the
-    /// routing view keeps), for the [`World`]'s route records.
-    pub(super) routes: Vec<(usize, &'a RouteObject, Option<&'a Source>)>,
-}
-
-impl<'a> Admitted<'a> {
-    /// Collects the admitted objects of `snapshot`. Routes come defaulted
-    /// with their entries; every other Gateway API object is taken from
-    /// `defaulted` (aligned with the snapshot's entries) when admission left
-    /// a defaulted copy there, else cloned and defaulted here.
-    pub(super) fn collect(
+impl<'a> World<'a> {
+    /// Collects the admitted objects of `snapshot` (those not in
+    /// `report.rejected`), each defaulted as the API server would store it.
+    /// Routes come defaulted with their entries; every other Gateway API
+    /// object is taken from `defaulted` (aligned with the snapshot's entries)
+    /// when admission left a defaulted copy there, else cloned and defaulted
+    /// here.
+    pub(super) fn build(
         snapshot: &'a Snapshot,
         mut defaulted: Vec<Option<Object>>,
         report: &Report,
@@ -225,7 +212,7 @@ impl<'a> Admitted<'a> {
             .iter()
             .map(|r| (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
             .collect();
-        let mut out = Self::default();
+        let mut w = Self::default();
         for (seq, entry) in snapshot.entries().enumerate() {
             let pre = defaulted.get_mut(seq).and_then(Option::take);
             let o = &entry.object;
@@ -243,43 +230,12 @@ impl<'a> Admitted<'a> {
                     continue;
                 }
             }
-            if let Some(route) = entry.defaulted_route() {
-                out.routes.push((seq, route, entry.source.as_ref()));
-                continue;
-            }
-            if matches!(
-                o,
-                Object::Namespace(_)
-                    | Object::Service(_)
-                    | Object::Secret(_)
-                    | Object::ConfigMap(_)
-            ) {
-                out.others.push((seq, entry, None));
-                continue;
-            }
-            let o = pre.unwrap_or_else(|| {
-                let mut o = o.clone();
-                o.apply_defaults();
-                o
-            });
-            out.others.push((seq, entry, Some(o)));
-        }
-        out
-    }
-}
-
-impl<'a> World<'a> {
-    /// Indexes the admitted objects: `others` by kind and key, and a route
-    /// record for each of `routes`.
-    pub(super) fn build(
-        others: Vec<(usize, &'a Entry, Option<Object>)>,
-        routes: &[(usize, &'a RouteObject, Option<&'a Source>)],
-    ) -> Self {
-        let mut w = Self::default();
-        for (seq, entry, defaulted) in others {
-            let o = &entry.object;
-            let m = o.metadata();
             let src = entry.source.as_ref();
+            if let Some(route) = entry.defaulted_route() {
+                let (age, created) = Age::of(route.metadata(), seq);
+                w.routes.push(Route::new(route, age, created, src));
+                continue;
+            }
             let ns = m.namespace_str().unwrap_or("default");
             match o {
                 Object::Namespace(n) => {
@@ -305,28 +261,28 @@ impl<'a> World<'a> {
                 }
                 _ => {}
             }
-            match defaulted {
-                Some(Object::ReferenceGrant(g)) => w.grants.add(&g),
-                Some(Object::GatewayClass(c)) => {
+            let o = pre.unwrap_or_else(|| {
+                let mut o = o.clone();
+                o.apply_defaults();
+                o
+            });
+            match o {
+                Object::ReferenceGrant(g) => w.grants.add(&g),
+                Object::GatewayClass(c) => {
                     w.classes.insert(c.metadata.name_str().to_owned(), c);
                 }
-                Some(Object::Gateway(g)) => {
+                Object::Gateway(g) => {
                     w.gateway_keys.insert(ns, g.metadata.name_str(), ());
                     w.gateways.push(obj(seq, g, src, |g| &g.metadata));
                 }
-                Some(Object::ListenerSet(l)) => {
+                Object::ListenerSet(l) => {
                     w.listener_sets.push(obj(seq, l, src, |l| &l.metadata));
                 }
-                Some(Object::BackendTlsPolicy(p)) => {
+                Object::BackendTlsPolicy(p) => {
                     w.policies.push(obj(seq, p, src, |p| &p.metadata));
                 }
                 _ => {}
             }
-        }
-        w.routes.reserve_exact(routes.len());
-        for (seq, object, src) in routes {
-            let (age, created) = Age::of(object.metadata(), *seq);
-            w.routes.push(Route::new(object, age, created, *src));
         }
         w
     }
