@@ -10,7 +10,7 @@ use gateway_types::routing::GatewayRouting;
 use gateway_types::shared::{PolicyStatus, RouteStatus};
 
 use crate::finding::{Finding, ObjectRef};
-use crate::status::SeededMap;
+use crate::status::{NsMap, SeededMap};
 
 /// Key of a namespaced object in the report: `(kind, namespace, name)`.
 pub(crate) type Key = (String, String, String);
@@ -20,29 +20,22 @@ pub(crate) type Key = (String, String, String);
 /// up with borrowed strings; `Debug` lists them sorted, so that it prints the
 /// same every time.
 #[derive(Clone, Default)]
-pub(crate) struct RouteStatuses(
-    SeededMap<&'static str, SeededMap<String, SeededMap<String, RouteStatus>>>,
-);
+pub(crate) struct RouteStatuses(SeededMap<&'static str, NsMap<RouteStatus>>);
 
 impl RouteStatuses {
     /// Puts the status of route `kind ns/name`, replacing any before it.
     pub(crate) fn insert(&mut self, kind: &'static str, ns: &str, name: &str, status: RouteStatus) {
-        self.0
-            .entry(kind)
-            .or_default()
-            .entry(ns.to_owned())
-            .or_default()
-            .insert(name.to_owned(), status);
+        self.0.entry(kind).or_default().insert(ns, name, status);
     }
 
     /// The status of route `kind ns/name`.
     pub(crate) fn get(&self, kind: &str, ns: &str, name: &str) -> Option<&RouteStatus> {
-        self.0.get(kind)?.get(ns)?.get(name)
+        self.0.get(kind)?.get(ns, name)
     }
 
     /// The status of route `kind ns/name`, to change it.
     pub(crate) fn get_mut(&mut self, kind: &str, ns: &str, name: &str) -> Option<&mut RouteStatus> {
-        self.0.get_mut(kind)?.get_mut(ns)?.get_mut(name)
+        self.0.get_mut(kind)?.get_mut(ns, name)
     }
 }
 
@@ -51,10 +44,10 @@ impl fmt::Debug for RouteStatuses {
         let mut entries: Vec<_> = self
             .0
             .iter()
-            .flat_map(|(kind, by_ns)| {
-                by_ns.iter().flat_map(move |(ns, by_name)| {
-                    by_name.iter().map(move |(name, s)| ((*kind, ns, name), s))
-                })
+            .flat_map(|(kind, statuses)| {
+                statuses
+                    .iter()
+                    .map(move |(ns, name, s)| ((*kind, ns, name), s))
             })
             .collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -41,7 +41,7 @@ use std::borrow::Cow;
 use gateway_types::meta::Condition;
 
 pub use gateway_class::SUPPORTED_FEATURES;
-pub(crate) use world::SeededMap;
+pub(crate) use world::{NsMap, SeededMap};
 
 use crate::Options;
 use crate::condition::{ConditionType, Reason};

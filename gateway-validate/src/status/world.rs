@@ -35,8 +35,8 @@ pub(crate) type SeededMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A map keyed by namespace and name that is read with borrowed strings, so
 /// lookups allocate nothing.
-#[derive(Debug)]
-pub(super) struct NsMap<T>(SeededMap<String, SeededMap<String, T>>);
+#[derive(Debug, Clone)]
+pub(crate) struct NsMap<T>(SeededMap<String, SeededMap<String, T>>);
 
 impl<T> Default for NsMap<T> {
     fn default() -> Self {
@@ -46,16 +46,32 @@ impl<T> Default for NsMap<T> {
 
 impl<T> NsMap<T> {
     /// Inserts `value` under `ns/name`, returning the value it replaces.
-    pub(super) fn insert(&mut self, ns: &str, name: &str, value: T) -> Option<T> {
-        self.0
-            .entry(ns.to_owned())
-            .or_default()
-            .insert(name.to_owned(), value)
+    /// The namespace is copied only the first time it is seen.
+    pub(crate) fn insert(&mut self, ns: &str, name: &str, value: T) -> Option<T> {
+        let names = match self.0.get_mut(ns) {
+            Some(names) => names,
+            None => self.0.entry(ns.to_owned()).or_default(),
+        };
+        names.insert(name.to_owned(), value)
     }
 
     /// The value under `ns/name`.
-    pub(super) fn get(&self, ns: &str, name: &str) -> Option<&T> {
+    pub(crate) fn get(&self, ns: &str, name: &str) -> Option<&T> {
         self.0.get(ns)?.get(name)
+    }
+
+    /// The value under `ns/name`, to change it.
+    pub(crate) fn get_mut(&mut self, ns: &str, name: &str) -> Option<&mut T> {
+        self.0.get_mut(ns)?.get_mut(name)
+    }
+
+    /// Every `(namespace, name, value)`, in no particular order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str, &T)> {
+        self.0.iter().flat_map(|(ns, names)| {
+            names
+                .iter()
+                .map(move |(name, v)| (ns.as_str(), name.as_str(), v))
+        })
     }
 
     /// The value under `ns/name`, mutably, inserted with `Default` first
