@@ -226,9 +226,9 @@ pub fn validate(snapshot: &Snapshot, options: &Options) -> Report {
 /// API server ran admission (with the CRDs the cluster has installed, which
 /// may be another channel than [`Options::channel`]) before storing them.
 /// Objects are still defaulted first, which changes nothing in an object the
-/// API server stored (routes are defaulted once, when they enter the
-/// snapshot: see [`snapshot::Entry`]; other objects in each pass). The report has the same statuses and routing view as
-/// [`validate`] would give for a snapshot that admission accepts whole, and
+/// API server stored (routes once, when they enter the snapshot: see
+/// [`snapshot::Entry`]; other objects in each pass). The report has the same
+/// statuses and routing view as [`validate`] would give for a snapshot that admission accepts whole, and
 /// only the status pass's findings: none from admission, and
 /// [`Report::rejected`] is empty. For manifests that have not been through an
 /// API server, use [`validate`].

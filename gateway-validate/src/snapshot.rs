@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use gateway_types::load::{Loaded, Source};
 use gateway_types::routing::RouteObject;
-use gateway_types::{MetaExt, Object};
+use gateway_types::{Defaults, MetaExt, Object};
 
 /// One object of a [`Snapshot`] and where it was read from.
 ///
 /// A route (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute) is also kept
 /// with the API server's defaults applied, as a cluster stores it: it is
 /// defaulted once, when the entry is made, and every report's routing view
-/// shares that copy instead of making its own. A route therefore takes about
-/// twice its size in a snapshot.
+/// shares that copy instead of making its own. A snapshot therefore holds
+/// each route twice: as written and defaulted.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Entry {
@@ -61,25 +61,15 @@ impl Entry {
 
 /// A defaulted, shareable copy of `o` when it is a route.
 fn defaulted_route(o: &Object) -> Option<RouteObject> {
-    let is_route = matches!(
-        o,
-        Object::HttpRoute(_)
-            | Object::GrpcRoute(_)
-            | Object::TlsRoute(_)
-            | Object::TcpRoute(_)
-            | Object::UdpRoute(_)
-    );
-    if !is_route {
-        return None;
+    fn defaulted<T: Defaults + Clone>(r: &T) -> Arc<T> {
+        Arc::new(r.clone().with_defaults())
     }
-    let mut o = o.clone();
-    o.apply_defaults();
     Some(match o {
-        Object::HttpRoute(r) => RouteObject::Http(Arc::new(r)),
-        Object::GrpcRoute(r) => RouteObject::Grpc(Arc::new(r)),
-        Object::TlsRoute(r) => RouteObject::Tls(Arc::new(r)),
-        Object::TcpRoute(r) => RouteObject::Tcp(Arc::new(r)),
-        Object::UdpRoute(r) => RouteObject::Udp(Arc::new(r)),
+        Object::HttpRoute(r) => RouteObject::Http(defaulted(r)),
+        Object::GrpcRoute(r) => RouteObject::Grpc(defaulted(r)),
+        Object::TlsRoute(r) => RouteObject::Tls(defaulted(r)),
+        Object::TcpRoute(r) => RouteObject::Tcp(defaulted(r)),
+        Object::UdpRoute(r) => RouteObject::Udp(defaulted(r)),
         _ => return None,
     })
 }

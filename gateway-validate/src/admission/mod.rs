@@ -269,15 +269,15 @@ pub(crate) fn admit_keeping_defaults(
     metadata::check(object, &mut ctx);
     // Routes are checked on the snapshot's defaulted copy (no transition
     // rule concerns them, so `old` is not needed).
-    match entry.defaulted_route() {
-        Some(RouteObject::Http(o)) => http_route::admit(o, &mut ctx),
-        Some(RouteObject::Grpc(o)) => grpc_route::admit(o, &mut ctx),
-        Some(RouteObject::Tls(o)) => tls_route::admit(o, &mut ctx),
-        Some(RouteObject::Tcp(o)) => tcp_route::admit(o, &mut ctx),
-        Some(RouteObject::Udp(o)) => udp_route::admit(o, &mut ctx),
-        _ => {}
-    }
-    if entry.defaulted_route().is_some() {
+    if let Some(route) = entry.defaulted_route() {
+        match route {
+            RouteObject::Http(o) => http_route::admit(o, &mut ctx),
+            RouteObject::Grpc(o) => grpc_route::admit(o, &mut ctx),
+            RouteObject::Tls(o) => tls_route::admit(o, &mut ctx),
+            RouteObject::Tcp(o) => tcp_route::admit(o, &mut ctx),
+            RouteObject::Udp(o) => udp_route::admit(o, &mut ctx),
+            _ => {}
+        }
         return (ctx.into_findings(), None);
     }
     let mut object = object.clone();

@@ -226,8 +226,6 @@ pub(super) fn run(
     let mut resolved: ResolvedRules = (0..world.routes.len()).map(|_| None).collect();
     let mut users = ServiceUsers::default();
     let mut parents = ParentGateways::new();
-    // Statuses are collected in route order and put into `out` at the end.
-    let mut statuses: Vec<(&Route<'_>, RouteStatus)> = Vec::with_capacity(world.routes.len());
     let mut i = 0;
     while i < evals.len() {
         let ri = evals[i].route;
@@ -318,11 +316,8 @@ pub(super) fn run(
             }
         }
         resolved[ri] = Some(rules);
-        statuses.push((r, status));
-        i = j;
-    }
-    for (r, status) in statuses {
         out.insert(r.kind.as_str(), r.ns, r.name, status);
+        i = j;
     }
     Attached {
         resolved,

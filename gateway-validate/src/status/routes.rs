@@ -233,13 +233,8 @@ impl<'a> Route<'a> {
         false
     }
 
-    /// Builds the view of a defaulted route object.
-    pub(super) fn new(
-        object: &'a RouteObject,
-        age: Age,
-        created: Option<i64>,
-        source: Option<&'a Source>,
-    ) -> Self {
+    /// Builds the view of a defaulted route object, read `seq`th.
+    pub(super) fn new(object: &'a RouteObject, seq: usize, source: Option<&'a Source>) -> Self {
         let (kind, hostnames, rules): (_, &[String], Vec<Rule<'a>>) = match object {
             RouteObject::Http(r) => (
                 Kind::Http,
@@ -278,11 +273,12 @@ impl<'a> Route<'a> {
                     .map(|x| plain_rule(&x.backend_refs))
                     .collect(),
             ),
-            // `RouteObject` is non-exhaustive; `object_of` makes only the
-            // five kinds above.
+            // `RouteObject` is non-exhaustive; a snapshot entry holds only
+            // the five kinds above.
             _ => (Kind::Http, &[], Vec::new()),
         };
         let meta: &'a ObjectMeta = object.metadata();
+        let (age, created) = Age::of(meta, seq);
         Self {
             kind,
             ns: meta.namespace_str().unwrap_or("default"),

@@ -113,7 +113,9 @@ pub(super) struct Age {
 }
 
 impl Age {
-    fn of(meta: &ObjectMeta, seq: usize) -> (Self, Option<i64>) {
+    /// The age of an object read `seq`th, and its creation time in seconds
+    /// when it has one.
+    pub(super) fn of(meta: &ObjectMeta, seq: usize) -> (Self, Option<i64>) {
         let ts = meta
             .creation_timestamp_text()
             .as_deref()
@@ -220,7 +222,7 @@ impl<'a> World<'a> {
     /// here.
     pub(super) fn build(
         snapshot: &'a Snapshot,
-        mut defaulted: Vec<Option<Object>>,
+        defaulted: Vec<Option<Object>>,
         report: &Report,
     ) -> Self {
         let rejected: HashSet<(&str, Option<&str>, &str)> = report
@@ -229,8 +231,9 @@ impl<'a> World<'a> {
             .map(|r| (r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
             .collect();
         let mut w = Self::default();
+        let mut defaulted = defaulted.into_iter();
         for (seq, entry) in snapshot.entries().enumerate() {
-            let pre = defaulted.get_mut(seq).and_then(Option::take);
+            let pre = defaulted.next().flatten();
             let o = &entry.object;
             let m = o.metadata();
             if !rejected.is_empty() {
@@ -248,8 +251,7 @@ impl<'a> World<'a> {
             }
             let src = entry.source.as_ref();
             if let Some(route) = entry.defaulted_route() {
-                let (age, created) = Age::of(route.metadata(), seq);
-                w.routes.push(Route::new(route, age, created, src));
+                w.routes.push(Route::new(route, seq, src));
                 continue;
             }
             let ns = m.namespace_str().unwrap_or("default");
