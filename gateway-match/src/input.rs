@@ -219,14 +219,13 @@ fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
         let flags = w.wrapping_sub(ONES) & !w & HIGH;
         (flags != 0).then(|| (flags.trailing_zeros() / 8) as usize)
     };
-    let mut offset = 0;
-    let mut rest = bytes;
-    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-        if let Some(i) = zero(u64::from_le_bytes(*word) ^ pattern) {
-            return Some(offset + i);
+    let words = bytes.chunks_exact(8);
+    let rest = words.remainder();
+    let offset = bytes.len() - rest.len();
+    for (n, word) in words.enumerate() {
+        if let Some(i) = zero(word.try_into().map_or(0, u64::from_le_bytes) ^ pattern) {
+            return Some(8 * n + i);
         }
-        offset += 8;
-        rest = tail;
     }
     if rest.is_empty() {
         return None;

@@ -342,28 +342,12 @@ fn normal_host(raw: &str) -> Option<HostName<'_>> {
     // Eight bytes at a time: every byte a label byte or a dot, and no dot
     // after the start or after a dot.
     let mut follows_dot = HIGH & 0xff;
-    let mut rest = bytes;
     let mut hash = CHAIN_START;
     let mut first = [0u64; 2];
-    let mut tail = 0;
     let mut index = 0;
-    while !rest.is_empty() {
-        let (data, w) = match rest.split_first_chunk::<8>() {
-            Some((c, more)) => {
-                rest = more;
-                let w = u64::from_le_bytes(*c);
-                hash = step(hash, w);
-                (w, w)
-            }
-            None => {
-                // The missing bytes read as `a`, a byte the check accepts.
-                let data = pad_word(rest);
-                let fill = (u64::MAX << (8 * rest.len())) & (ONES * u64::from(b'a'));
-                rest = &[];
-                tail = data;
-                (data, data | fill)
-            }
-        };
+    // Checks one word (`w`: the bytes, `data` for the tail word before
+    // padding) and keeps the first two for the key.
+    let mut visit = |data: u64, w: u64| {
         if let Some(slot) = first.get_mut(index) {
             *slot = data;
         }
@@ -374,9 +358,28 @@ fn normal_host(raw: &str) -> Option<HostName<'_>> {
             | in_range(w, b'a', b'z');
         let dot = in_range(w, b'.', b'.');
         if w & HIGH != 0 || allowed != HIGH || ((dot << 8) | follows_dot) & dot != 0 {
-            return None;
+            return false;
         }
         follows_dot = dot >> 56;
+        true
+    };
+    let words = bytes.chunks_exact(8);
+    let rest = words.remainder();
+    for c in words {
+        let w = c.try_into().map_or(0, u64::from_le_bytes);
+        hash = step(hash, w);
+        if !visit(w, w) {
+            return None;
+        }
+    }
+    let mut tail = 0;
+    if !rest.is_empty() {
+        // The missing bytes read as `a`, a byte the check accepts.
+        tail = pad_word(rest);
+        let fill = (u64::MAX << (8 * rest.len())) & (ONES * u64::from(b'a'));
+        if !visit(tail, tail | fill) {
+            return None;
+        }
     }
     Some(HostName::from_words(raw, hash, first, tail))
 }

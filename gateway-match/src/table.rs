@@ -970,20 +970,8 @@ impl<'a> PathKey<'a> {
         // The start of `rest` follows the leading `/`.
         let mut follows_slash = 0x80;
         let mut offset = 0;
-        let mut chunks = rest;
         let mut last = 0;
-        while !chunks.is_empty() {
-            let (w, whole) = match chunks.split_first_chunk::<8>() {
-                Some((c, tail)) => {
-                    chunks = tail;
-                    (u64::from_le_bytes(*c), true)
-                }
-                None => {
-                    let w = padded_path_word(chunks);
-                    chunks = &[];
-                    (w, false)
-                }
-            };
+        let mut visit = |w: u64, whole: bool| {
             let (mut slashes, bad) = scan_path_word(w, follows_slash);
             if bad {
                 return false;
@@ -1001,6 +989,17 @@ impl<'a> PathKey<'a> {
             }
             last = w;
             offset += 8;
+            true
+        };
+        let words = rest.chunks_exact(8);
+        let tail = words.remainder();
+        for c in words {
+            if !visit(c.try_into().map_or(0, u64::from_le_bytes), true) {
+                return false;
+            }
+        }
+        if !tail.is_empty() && !visit(padded_path_word(tail), false) {
+            return false;
         }
         if !rest.is_empty() {
             // The last word counts only when it was not whole.
