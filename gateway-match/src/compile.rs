@@ -176,7 +176,7 @@ fn port_of(listener: &ListenerRouting) -> Option<u16> {
 /// hostnames intersected with the listener's, or the listener's when the
 /// route has none. Empty: the route does not attach.
 pub(crate) fn effective_hosts(listener: Option<&str>, route: Option<&[String]>) -> Vec<HostKey> {
-    let mut keys = Vec::new();
+    let mut keys = Vec::with_capacity(route.map_or(1, <[String]>::len).max(1));
     match route.filter(|r| !r.is_empty()) {
         None => keys.push(HostKey::of(listener)),
         Some(hostnames) => {

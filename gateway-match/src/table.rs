@@ -492,18 +492,24 @@ pub(crate) enum HostKey {
     Any,
 }
 
+/// `text` lower-cased (ASCII), in one allocation.
+fn lower_boxed(text: &str) -> Box<str> {
+    let mut boxed: Box<str> = text.into();
+    boxed.make_ascii_lowercase();
+    boxed
+}
+
 impl HostKey {
     /// The key of a hostname pattern (`None`: any host). Lower-cases it.
     pub(crate) fn of(pattern: Option<&str>) -> Self {
         match pattern {
             None => Self::Any,
-            Some(p) => {
-                let lower = p.to_ascii_lowercase();
-                match lower.strip_prefix("*.") {
-                    Some(suffix) => Self::Wildcard(suffix.into()),
-                    None => Self::Exact(lower.into()),
-                }
-            }
+            // `*` and `.` have no case: lower-case only what is kept, in
+            // the one copy made.
+            Some(p) => match p.strip_prefix("*.") {
+                Some(suffix) => Self::Wildcard(lower_boxed(suffix)),
+                None => Self::Exact(lower_boxed(p)),
+            },
         }
     }
 }
