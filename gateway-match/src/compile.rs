@@ -26,7 +26,7 @@ use crate::pattern::{Haystack, Pattern};
 use crate::precedence::{GrpcKey, HttpKey, PathClass, compare_routes};
 use crate::predicate::{HeaderPredicate, Predicates, QueryPredicate, ValueMatch};
 use crate::router::Config;
-use crate::table::{FastMap, HostKey, MAX_PATH_VALUE, NONE, Span, segments};
+use crate::table::{FastMap, HostKey, MAX_PATH_VALUE, NONE, Span};
 
 /// Where a compiled match goes in a bucket.
 #[derive(Debug, Clone)]
@@ -1131,12 +1131,19 @@ impl Compiler<'_> {
     fn http_table(&mut self, root: u32, sorted: Vec<HttpPending>) {
         // (node, kind: 0 exact, 1 prefix, 2 regex, entry), in rank order.
         let mut placed: Vec<(u32, u8, Entry)> = Vec::with_capacity(sorted.len());
+        let Inner { trie, patterns, .. } = &mut self.inner;
         for (rank, p) in sorted.into_iter().enumerate() {
             let mut entry = p.entry;
             entry.rank = to_u32(rank);
             match p.place {
                 HttpPlace::Exact(path) => {
-                    let node = self.inner.trie.insert(root, segments(&path));
+                    // The segments of the path (`/` has none).
+                    let rest = path.strip_prefix('/').unwrap_or(&path);
+                    let node = if rest.is_empty() {
+                        root
+                    } else {
+                        trie.insert_path(root, rest)
+                    };
                     placed.push((node, 0, entry));
                 }
                 HttpPlace::Prefix(value) => {
@@ -1147,21 +1154,14 @@ impl Compiler<'_> {
                     let node = if trimmed == "/" {
                         root
                     } else {
-                        self.inner.trie.insert(root, trimmed[1..].split('/'))
+                        trie.insert_path(root, trimmed.get(1..).unwrap_or_default())
                     };
                     placed.push((node, 1, entry));
                 }
                 HttpPlace::Regex(id) => {
-                    let literal = self
-                        .inner
-                        .patterns
-                        .get(id as usize)
-                        .map_or("", |p| p.literal())
-                        .to_owned();
+                    let literal = patterns.get(id as usize).map_or("", |p| p.literal());
                     let node = match literal.strip_prefix('/').and_then(|l| l.rsplit_once('/')) {
-                        Some((complete, _partial)) => {
-                            self.inner.trie.insert(root, complete.split('/'))
-                        }
+                        Some((complete, _partial)) => trie.insert_path(root, complete),
                         None => root,
                     };
                     placed.push((node, 2, entry));

@@ -770,7 +770,7 @@ pub(crate) struct Trie {
     text: Vec<u8>,
     /// [`insert`](Self::insert)'s buffers, kept to spare an allocation per
     /// insert.
-    scratch: (Vec<u8>, Vec<(usize, usize)>, Vec<u8>),
+    scratch: (Vec<(usize, usize)>, Vec<u8>),
 }
 
 /// Where a walk down the trie ends: the deepest node whose path is a
@@ -1025,6 +1025,7 @@ impl<'a> PathKey<'a> {
 
 /// The segments of a normalised path (`/a/b` gives `a`, `b`; `/` none;
 /// `/a/` gives `a` and an empty segment).
+#[cfg(test)]
 pub(crate) fn segments(path: &str) -> impl Iterator<Item = &str> {
     let rest = path.strip_prefix('/').unwrap_or(path);
     let none = rest.is_empty();
@@ -1198,24 +1199,45 @@ impl Trie {
 
     /// The node for `segments` under `root`, created as needed (splitting
     /// the edge that passes through it, if one does).
-    pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
-        // The path without its leading `/`, where each segment ends, and a
-        // label (in buffers kept between inserts).
-        let (mut path, mut ends, mut label) = std::mem::take(&mut self.scratch);
-        path.clear();
-        ends.clear();
-        for (depth, segment) in segments.enumerate() {
-            if depth > 0 {
-                path.push(b'/');
-            }
-            let start = path.len();
-            path.extend_from_slice(segment.as_bytes());
-            ends.push((start, path.len()));
+    #[cfg(test)]
+    pub(crate) fn insert<'a>(
+        &mut self,
+        root: u32,
+        mut segments: impl Iterator<Item = &'a str>,
+    ) -> u32 {
+        let Some(first) = segments.next() else {
+            return root;
+        };
+        let mut path = first.to_owned();
+        for segment in segments {
+            path.push('/');
+            path.push_str(segment);
         }
+        self.insert_path(root, &path)
+    }
+
+    /// The node for `path` under `root`, created as needed (splitting the
+    /// edge that passes through it, if one does). `path` is one or more
+    /// segments joined by `/`, without a leading `/` (`a/b`; `a/` is `a`
+    /// and an empty segment; the empty string is one empty segment).
+    pub(crate) fn insert_path(&mut self, root: u32, path: &str) -> u32 {
+        let path = path.as_bytes();
+        // Where each segment ends, and a label (in buffers kept between
+        // inserts).
+        let (mut ends, mut label) = std::mem::take(&mut self.scratch);
+        ends.clear();
+        let mut start = 0;
+        for (i, &b) in path.iter().enumerate() {
+            if b == b'/' {
+                ends.push((start, i));
+                start = i + 1;
+            }
+        }
+        ends.push((start, path.len()));
         // An insert adds at most two edges (a split and a new edge): with
         // room made now, slot indices stay valid below.
         self.make_room(2);
-        let mut hasher = PrefixHasher::new(&path);
+        let mut hasher = PrefixHasher::new(path);
         let mut node = root;
         // The slot of the edge to `node` (none for the root).
         let mut from: Option<usize> = None;
@@ -1301,7 +1323,7 @@ impl Trie {
             // At least the first segment is shared (`edge_slot` found it).
             s += shared.max(1);
         }
-        self.scratch = (path, ends, label);
+        self.scratch = (ends, label);
         node
     }
 
