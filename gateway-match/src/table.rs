@@ -1191,9 +1191,10 @@ impl Trie {
         self.used += 1;
     }
 
-    /// Makes room for `edges` more edges without growing the edge table.
-    pub(crate) fn reserve(&mut self, edges: usize) {
-        self.nodes.reserve(edges);
+    /// Makes room for `roots` more roots and `edges` more edges (and a
+    /// node for each) without growing the edge table or the nodes.
+    pub(crate) fn reserve(&mut self, roots: usize, edges: usize) {
+        self.nodes.reserve(roots.saturating_add(edges));
         self.make_room(edges);
     }
 
