@@ -256,6 +256,16 @@ fn bucket_slice<'o>(starts: &[u32], order: &'o mut [u32], id: usize) -> &'o mut 
     order.get_mut(start..end).unwrap_or_default()
 }
 
+/// `list` as a boxed slice; an empty one without the conversion's
+/// capacity check (most of a rule's lists are empty).
+fn boxed<T>(list: Vec<T>) -> Box<[T]> {
+    if list.is_empty() {
+        Box::default()
+    } else {
+        list.into_boxed_slice()
+    }
+}
+
 /// Adds the filters of backendRef `bi` to `lists`, which stays empty (and
 /// unallocated) while every list so far is empty: a rule whose backendRefs
 /// have no filters keeps no lists.
@@ -604,7 +614,9 @@ impl<'l> Compiler<'_, 'l> {
             ));
             return Vec::new();
         }
-        let mut out: Vec<HeaderPredicate> = Vec::new();
+        // Sized for every entry, so that it neither grows nor shrinks
+        // (when boxed) in the usual case of distinct names.
+        let mut out: Vec<HeaderPredicate> = Vec::with_capacity(count);
         for (i, (name, value, regex)) in headers.enumerate() {
             let f = || format!("{field}.headers[{i}]");
             let regex = match regex {
@@ -732,7 +744,7 @@ impl<'l> Compiler<'_, 'l> {
         );
         let query_list = m.query_params.as_deref().unwrap_or_default();
         let limit = self.config.max_query_matches_value();
-        let mut query: Vec<QueryPredicate> = Vec::new();
+        let mut query: Vec<QueryPredicate> = Vec::with_capacity(query_list.len().min(limit));
         if query_list.len() > limit {
             errors.push((
                 format!("{field}.queryParams"),
@@ -784,8 +796,8 @@ impl<'l> Compiler<'_, 'l> {
         };
         let preds = self.predicates(Predicates {
             method,
-            headers: headers.into(),
-            query: query.into(),
+            headers: boxed(headers),
+            query: boxed(query),
         });
         Ok(CompiledMatch::Http(key, place, preds))
     }
@@ -868,7 +880,7 @@ impl<'l> Compiler<'_, 'l> {
         };
         let preds = self.predicates(Predicates {
             method: None,
-            headers: headers.into(),
+            headers: boxed(headers),
             query: Box::default(),
         });
         Ok(CompiledMatch::Grpc(key, place, preds))
@@ -1054,9 +1066,9 @@ impl<'l> Compiler<'_, 'l> {
             route: to_u32(pos),
             index: to_u32(ri),
             filters,
-            backend_filters: backend_filters.into(),
+            backend_filters: boxed(backend_filters),
             synthesized,
-            backend_mirrors: backend_mirrors.into(),
+            backend_mirrors: boxed(backend_mirrors),
             timeouts,
             #[cfg(feature = "experimental")]
             retry,
@@ -1160,9 +1172,9 @@ impl<'l> Compiler<'_, 'l> {
             route: to_u32(pos),
             index: to_u32(ri),
             filters,
-            backend_filters: backend_filters.into(),
+            backend_filters: boxed(backend_filters),
             synthesized,
-            backend_mirrors: backend_mirrors.into(),
+            backend_mirrors: boxed(backend_mirrors),
             timeouts: Timeouts::default(),
             #[cfg(feature = "experimental")]
             retry: None,

@@ -1148,6 +1148,11 @@ impl Trie {
     /// Grows the edge table so that `more` more edges keep it at most half
     /// full.
     fn make_room(&mut self, more: usize) {
+        // The usual case, answered without the sizing below: the table
+        // (a power of two, at least 16 slots, once made) is big enough.
+        if !self.slots.is_empty() && (self.used + more).saturating_mul(2) <= self.slots.len() {
+            return;
+        }
         let size = (self.used + more)
             .saturating_mul(2)
             .checked_next_power_of_two()
