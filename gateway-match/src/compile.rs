@@ -4,6 +4,7 @@
 //! view passed validation): every rule that cannot be served is reported
 //! with its route, rule and field, and left out.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::sync::Arc;
 
@@ -26,14 +27,17 @@ use crate::pattern::{Haystack, Pattern};
 use crate::precedence::{GrpcKey, HttpKey, PathClass, compare_routes};
 use crate::predicate::{HeaderPredicate, Predicates, QueryPredicate, ValueMatch};
 use crate::router::Config;
-use crate::table::{FastMap, HostKey, MAX_PATH_VALUE, NONE, Span, segments};
+use crate::table::{FastMap, HostKey, MAX_PATH_VALUE, NONE, Span};
 
-/// Where a compiled match goes in a bucket.
+/// Where a compiled match goes in a bucket. A path borrows the route's
+/// value when normalising leaves it unchanged (the listeners outlive the
+/// build), so a rule's path is not copied.
 #[derive(Debug, Clone)]
-enum HttpPlace {
-    Exact(Arc<str>),
+enum HttpPlace<'l> {
     /// The normalised value.
-    Prefix(Arc<str>),
+    Exact(Cow<'l, str>),
+    /// The normalised value.
+    Prefix(Cow<'l, str>),
     Regex(u32),
 }
 
@@ -46,29 +50,27 @@ enum GrpcPlace {
     General(u32),
 }
 
+/// An HTTPRoute match waiting for its bucket to be laid out.
 #[derive(Debug, Clone)]
-struct HttpPending {
+struct HttpPending<'l> {
+    bucket: u32,
     key: HttpKey,
-    place: HttpPlace,
+    place: HttpPlace<'l>,
     entry: Entry,
 }
 
+/// A GRPCRoute match waiting for its bucket to be laid out.
 #[derive(Debug, Clone)]
 struct GrpcPending {
+    bucket: u32,
     key: GrpcKey,
     place: GrpcPlace,
     entry: Entry,
 }
 
-#[derive(Debug, Default)]
-struct PendingBucket {
-    http: Vec<HttpPending>,
-    grpc: Vec<GrpcPending>,
-}
-
 /// A match compiled once for a rule, before it is placed in buckets.
-enum CompiledMatch {
-    Http(HttpKey, HttpPlace, u32),
+enum CompiledMatch<'l> {
+    Http(HttpKey, HttpPlace<'l>, u32),
     Grpc(GrpcKey, GrpcPlace, u32),
 }
 
@@ -121,7 +123,7 @@ fn invalid(field: String, message: impl Into<String>) -> FieldError {
     (field, BuildErrorKind::InvalidValue(message.into()))
 }
 
-struct Compiler<'c> {
+struct Compiler<'c, 'l> {
     config: &'c Config,
     inner: Inner,
     errors: Vec<BuildError>,
@@ -129,7 +131,16 @@ struct Compiler<'c> {
     limit_reported: bool,
     text_patterns: FastMap<Box<str>, u32>,
     bytes_patterns: FastMap<Box<str>, u32>,
-    pending: Vec<PendingBucket>,
+    /// Buckets made so far (bucket ids are `0..buckets`).
+    buckets: u32,
+    /// Every bucket's matches, in one list each for HTTP and gRPC (grouped
+    /// by bucket when the buckets are laid out: one allocation, not a few
+    /// per bucket).
+    http_pending: Vec<HttpPending<'l>>,
+    grpc_pending: Vec<GrpcPending>,
+    /// The matches of the rule being compiled (kept to spare an
+    /// allocation per rule).
+    matches: Vec<CompiledMatch<'l>>,
 }
 
 /// Compiles `listeners`; returns the router and every error.
@@ -148,24 +159,31 @@ pub(crate) fn compile(
         limit_reported: false,
         text_patterns: FastMap::default(),
         bytes_patterns: FastMap::default(),
-        pending: Vec::new(),
+        buckets: 0,
+        http_pending: Vec::new(),
+        grpc_pending: Vec::new(),
+        matches: Vec::new(),
     };
     for (index, listener) in listeners.iter().enumerate() {
         let table = c.listener(index, listener);
         c.inner.tables.push(table);
     }
-    c.inner.listeners = listeners;
     c.finish_buckets();
-    c.inner.trie.finish();
-    c.inner.entries.shrink_to_fit();
-    c.inner.rules.shrink_to_fit();
-    c.inner.predicates.shrink_to_fit();
+    // The pending matches borrowed the listeners; they are gone now.
+    let Compiler {
+        mut inner, errors, ..
+    } = c;
+    inner.listeners = listeners;
+    inner.trie.finish();
+    inner.entries.shrink_to_fit();
+    inner.rules.shrink_to_fit();
+    inner.predicates.shrink_to_fit();
     if config.eager_regex_value() {
-        for p in &c.inner.patterns {
+        for p in &inner.patterns {
             p.compile();
         }
     }
-    (c.inner, c.errors)
+    (inner, errors)
 }
 
 fn port_of(listener: &ListenerRouting) -> Option<u16> {
@@ -176,7 +194,7 @@ fn port_of(listener: &ListenerRouting) -> Option<u16> {
 /// hostnames intersected with the listener's, or the listener's when the
 /// route has none. Empty: the route does not attach.
 pub(crate) fn effective_hosts(listener: Option<&str>, route: Option<&[String]>) -> Vec<HostKey> {
-    let mut keys = Vec::new();
+    let mut keys = Vec::with_capacity(route.map_or(1, <[String]>::len).max(1));
     match route.filter(|r| !r.is_empty()) {
         None => keys.push(HostKey::of(listener)),
         Some(hostnames) => {
@@ -203,6 +221,60 @@ fn route_ranks(routes: &[AttachedRoute]) -> Vec<u32> {
         ranks[pos] = u32::try_from(rank).unwrap_or(u32::MAX);
     }
     ranks
+}
+
+/// The indices of items grouped by bucket: `ids` gives each item's bucket
+/// (below `buckets`); returns where each bucket's group starts (and, last,
+/// the end), and the indices, in item order inside each group.
+fn group_by_bucket(buckets: usize, ids: impl Iterator<Item = u32> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut starts = vec![0u32; buckets + 1];
+    for id in ids.clone() {
+        if let Some(n) = starts.get_mut(id as usize + 1) {
+            *n += 1;
+        }
+    }
+    for b in 0..buckets {
+        starts[b + 1] += starts[b];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; starts[buckets] as usize];
+    for (i, id) in ids.enumerate() {
+        if let Some(at) = next.get_mut(id as usize)
+            && let Some(slot) = order.get_mut(*at as usize)
+        {
+            *slot = to_u32(i);
+            *at += 1;
+        }
+    }
+    (starts, order)
+}
+
+/// The group of bucket `id` in [`group_by_bucket`]'s `order`.
+fn bucket_slice<'o>(starts: &[u32], order: &'o mut [u32], id: usize) -> &'o mut [u32] {
+    let start = starts.get(id).map_or(0, |&s| s as usize);
+    let end = starts.get(id + 1).map_or(start, |&e| e as usize);
+    order.get_mut(start..end).unwrap_or_default()
+}
+
+/// `list` as a boxed slice; an empty one without the conversion's
+/// capacity check (most of a rule's lists are empty).
+fn boxed<T>(list: Vec<T>) -> Box<[T]> {
+    if list.is_empty() {
+        Box::default()
+    } else {
+        list.into_boxed_slice()
+    }
+}
+
+/// Adds the filters of backendRef `bi` to `lists`, which stays empty (and
+/// unallocated) while every list so far is empty: a rule whose backendRefs
+/// have no filters keeps no lists.
+fn push_backend_filters(lists: &mut Vec<FilterList>, bi: usize, list: FilterList) {
+    if list.ops.is_empty() && lists.is_empty() {
+        return;
+    }
+    lists.resize_with(bi, FilterList::default);
+    lists.push(list);
 }
 
 /// Whether the view serves rule `index` of `route` (a missing entry: yes).
@@ -254,8 +326,8 @@ fn backend_mirror(
     }
 }
 
-impl Compiler<'_> {
-    fn listener(&mut self, index: usize, listener: &ListenerRouting) -> ListenerTable {
+impl<'l> Compiler<'_, 'l> {
+    fn listener(&mut self, index: usize, listener: &'l ListenerRouting) -> ListenerTable {
         let mut table = ListenerTable::default();
         let Some(port) = port_of(listener) else {
             let namespace = match &listener.owner {
@@ -348,8 +420,25 @@ impl Compiler<'_> {
         }
     }
 
-    fn http_listener(&mut self, li: u32, listener: &ListenerRouting, table: &mut ListenerTable) {
+    fn http_listener(&mut self, li: u32, listener: &'l ListenerRouting, table: &mut ListenerTable) {
         let ranks = route_ranks(&listener.routes);
+        // Room for every rule with one match and one hostname, the usual
+        // case, so that the lists do not grow (and move) rule by rule.
+        let rules: usize = listener
+            .routes
+            .iter()
+            .map(|a| match &a.route {
+                RouteObject::Http(r) => r.spec.rules_or_default().len(),
+                RouteObject::Grpc(r) => r.spec.rules.as_deref().unwrap_or_default().len(),
+                _ => 0,
+            })
+            .sum();
+        let room = rules.min(self.config.max_rules_value());
+        self.inner.rules.reserve(room);
+        self.http_pending.reserve(room);
+        // The bucket of each of a route's hostnames, found when its first
+        // rule compiles (a route without one makes no bucket).
+        let mut route_buckets: Vec<u32> = Vec::new();
         for (pos, attached) in listener.routes.iter().enumerate() {
             let (kind, rules) = match &attached.route {
                 RouteObject::Http(r) => ("HTTPRoute", r.spec.rules_or_default().len()),
@@ -368,6 +457,7 @@ impl Compiler<'_> {
                 namespace: &attached.namespace,
                 name: &attached.name,
             };
+            route_buckets.clear();
             for ri in 0..rules {
                 if !rule_served(attached, ri) {
                     continue;
@@ -391,7 +481,7 @@ impl Compiler<'_> {
                     RouteObject::Grpc(r) => self.grpc_rule(li, pos, ranks[pos], attached, r, ri),
                     _ => continue,
                 };
-                let (rule, matches) = match compiled {
+                let rule = match compiled {
                     Ok(ok) => ok,
                     Err(errors) => {
                         self.errors
@@ -402,15 +492,17 @@ impl Compiler<'_> {
                 self.rule_count += 1;
                 let rule_id = to_u32(self.inner.rules.len());
                 self.inner.rules.push(rule);
-                for key in &keys {
-                    let next = to_u32(self.pending.len());
-                    let bucket = table.buckets.id_or_insert(key, next);
-                    if bucket == next {
-                        self.pending.push(PendingBucket::default());
+                if route_buckets.is_empty() {
+                    for key in &keys {
+                        let bucket = table.buckets.id_or_insert(key, self.buckets);
+                        if bucket == self.buckets {
+                            self.buckets += 1;
+                        }
+                        route_buckets.push(bucket);
                     }
-                    let Some(pending) = self.pending.get_mut(bucket as usize) else {
-                        continue;
-                    };
+                }
+                let matches = std::mem::take(&mut self.matches);
+                for &bucket in &route_buckets {
                     for (mi, m) in matches.iter().enumerate() {
                         let entry = |predicates: u32, aux: u32| Entry {
                             rule: rule_id,
@@ -427,7 +519,8 @@ impl Compiler<'_> {
                                     HttpPlace::Regex(p) => *p,
                                     _ => NONE,
                                 };
-                                pending.http.push(HttpPending {
+                                self.http_pending.push(HttpPending {
+                                    bucket,
                                     key: *k,
                                     place: place.clone(),
                                     entry: entry(*preds, aux),
@@ -438,7 +531,8 @@ impl Compiler<'_> {
                                     GrpcPlace::General(p) => *p,
                                     _ => NONE,
                                 };
-                                pending.grpc.push(GrpcPending {
+                                self.grpc_pending.push(GrpcPending {
+                                    bucket,
                                     key: *k,
                                     place: place.clone(),
                                     entry: entry(*preds, aux),
@@ -447,6 +541,8 @@ impl Compiler<'_> {
                         }
                     }
                 }
+                self.matches = matches;
+                self.matches.clear();
             }
         }
     }
@@ -518,7 +614,9 @@ impl Compiler<'_> {
             ));
             return Vec::new();
         }
-        let mut out: Vec<HeaderPredicate> = Vec::new();
+        // Sized for every entry, so that it neither grows nor shrinks
+        // (when boxed) in the usual case of distinct names.
+        let mut out: Vec<HeaderPredicate> = Vec::with_capacity(count);
         for (i, (name, value, regex)) in headers.enumerate() {
             let f = || format!("{field}.headers[{i}]");
             let regex = match regex {
@@ -553,9 +651,9 @@ impl Compiler<'_> {
 
     fn http_match(
         &mut self,
-        m: &HttpRouteMatch,
+        m: &'l HttpRouteMatch,
         field: MatchAt,
-    ) -> Result<CompiledMatch, Vec<FieldError>> {
+    ) -> Result<CompiledMatch<'l>, Vec<FieldError>> {
         let mut errors = Vec::new();
         let path = m.path_or_default();
         let value = path.value_or_default();
@@ -589,7 +687,6 @@ impl Compiler<'_> {
                 };
                 match normal {
                     Ok(n) => {
-                        let n: Arc<str> = n.into();
                         if *t == PathMatchType::Exact {
                             (PathClass::Exact, n.len(), Some(HttpPlace::Exact(n)))
                         } else {
@@ -647,7 +744,7 @@ impl Compiler<'_> {
         );
         let query_list = m.query_params.as_deref().unwrap_or_default();
         let limit = self.config.max_query_matches_value();
-        let mut query: Vec<QueryPredicate> = Vec::new();
+        let mut query: Vec<QueryPredicate> = Vec::with_capacity(query_list.len().min(limit));
         if query_list.len() > limit {
             errors.push((
                 format!("{field}.queryParams"),
@@ -699,8 +796,8 @@ impl Compiler<'_> {
         };
         let preds = self.predicates(Predicates {
             method,
-            headers: headers.into(),
-            query: query.into(),
+            headers: boxed(headers),
+            query: boxed(query),
         });
         Ok(CompiledMatch::Http(key, place, preds))
     }
@@ -709,7 +806,7 @@ impl Compiler<'_> {
         &mut self,
         m: &GrpcRouteMatch,
         field: MatchAt,
-    ) -> Result<CompiledMatch, Vec<FieldError>> {
+    ) -> Result<CompiledMatch<'l>, Vec<FieldError>> {
         let mut errors = Vec::new();
         let (place, service_len, method_len, regex) = match &m.method {
             None => (Some(GrpcPlace::General(NONE)), 0, 0, false),
@@ -783,7 +880,7 @@ impl Compiler<'_> {
         };
         let preds = self.predicates(Predicates {
             method: None,
-            headers: headers.into(),
+            headers: boxed(headers),
             query: Box::default(),
         });
         Ok(CompiledMatch::Grpc(key, place, preds))
@@ -863,9 +960,9 @@ impl Compiler<'_> {
         pos: usize,
         route_rank: u32,
         attached: &AttachedRoute,
-        route: &gateway_types::HttpRoute,
+        route: &'l gateway_types::HttpRoute,
         ri: usize,
-    ) -> Result<(Rule, Vec<CompiledMatch>), Vec<FieldError>> {
+    ) -> Result<Rule, Vec<FieldError>> {
         let Some(rule) = route.spec.rules_or_default().get(ri) else {
             return Err(vec![invalid(format!("spec.rules[{ri}]"), "no such rule")]);
         };
@@ -882,7 +979,9 @@ impl Compiler<'_> {
                 },
             )]);
         }
-        let mut compiled = Vec::with_capacity(matches.len());
+        // Filled here, left in `self.matches` for the caller.
+        let mut compiled = std::mem::take(&mut self.matches);
+        compiled.clear();
         for (mi, m) in matches.iter().enumerate() {
             match self.http_match(
                 m,
@@ -902,13 +1001,10 @@ impl Compiler<'_> {
             }
         }
         // The value ReplacePrefixMatch replaces: the rule's single PathPrefix.
-        let prefix: Option<Arc<str>> = match compiled.as_slice() {
-            [CompiledMatch::Http(_, HttpPlace::Prefix(p), _)] if matches.len() == 1 => {
-                Some(p.clone())
-            }
+        let prefix: Option<&str> = match compiled.as_slice() {
+            [CompiledMatch::Http(_, HttpPlace::Prefix(p), _)] if matches.len() == 1 => Some(p),
             _ => None,
         };
-        let prefix = prefix.as_deref();
         let filters = match rule.filters.as_deref() {
             Some(list) if !list.is_empty() => {
                 filter::compile_http(list, &format!("{field}.filters"), prefix)
@@ -918,7 +1014,7 @@ impl Compiler<'_> {
             _ => FilterList::default(),
         };
         let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
-        let mut backend_filters = Vec::with_capacity(backend_refs.len());
+        let mut backend_filters = Vec::new();
         let mut backend_mirrors = Vec::new();
         for (bi, b) in backend_refs.iter().enumerate() {
             let bfield = || format!("{field}.backendRefs[{bi}].filters");
@@ -943,7 +1039,7 @@ impl Compiler<'_> {
                     backend_mirrors.push((bi, fi, target));
                 }
             }
-            backend_filters.push(list);
+            push_backend_filters(&mut backend_filters, bi, list);
         }
         let timeouts = Self::timeouts(rule, field)
             .map_err(|e| errors.push(e))
@@ -953,32 +1049,30 @@ impl Compiler<'_> {
             .map_err(|e| errors.push(e))
             .ok()
             .flatten();
+        self.matches = compiled;
         if !errors.is_empty() {
             return Err(errors);
         }
-        if backend_filters.iter().all(|l| l.ops.is_empty()) {
-            backend_filters = Vec::new();
+        if !backend_filters.is_empty() {
+            backend_filters.resize_with(backend_refs.len(), FilterList::default);
         }
         let synthesized = attached
             .rules
             .get(ri)
             .is_none()
             .then(|| routing_as_written(&attached.namespace, rule, &filters));
-        Ok((
-            Rule {
-                listener: li,
-                route: to_u32(pos),
-                index: to_u32(ri),
-                filters,
-                backend_filters: backend_filters.into(),
-                synthesized,
-                backend_mirrors: backend_mirrors.into(),
-                timeouts,
-                #[cfg(feature = "experimental")]
-                retry,
-            },
-            compiled,
-        ))
+        Ok(Rule {
+            listener: li,
+            route: to_u32(pos),
+            index: to_u32(ri),
+            filters,
+            backend_filters: boxed(backend_filters),
+            synthesized,
+            backend_mirrors: boxed(backend_mirrors),
+            timeouts,
+            #[cfg(feature = "experimental")]
+            retry,
+        })
     }
 
     #[allow(clippy::too_many_arguments)] // Private; mirrors the view's nesting.
@@ -990,7 +1084,7 @@ impl Compiler<'_> {
         attached: &AttachedRoute,
         route: &gateway_types::GrpcRoute,
         ri: usize,
-    ) -> Result<(Rule, Vec<CompiledMatch>), Vec<FieldError>> {
+    ) -> Result<Rule, Vec<FieldError>> {
         let Some(rule) = route.spec.rules.as_deref().unwrap_or_default().get(ri) else {
             return Err(vec![invalid(format!("spec.rules[{ri}]"), "no such rule")]);
         };
@@ -1011,7 +1105,9 @@ impl Compiler<'_> {
                 },
             )]);
         }
-        let mut compiled = Vec::with_capacity(matches.len());
+        // Filled here, left in `self.matches` for the caller.
+        let mut compiled = std::mem::take(&mut self.matches);
+        compiled.clear();
         for (mi, m) in matches.iter().enumerate() {
             match self.grpc_match(
                 m,
@@ -1039,17 +1135,18 @@ impl Compiler<'_> {
             _ => FilterList::default(),
         };
         let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
-        let mut backend_filters = Vec::with_capacity(backend_refs.len());
+        let mut backend_filters = Vec::new();
         let mut backend_mirrors = Vec::new();
         for (bi, b) in backend_refs.iter().enumerate() {
-            backend_filters.push(match b.filters.as_deref() {
+            let list = match b.filters.as_deref() {
                 Some(list) if !list.is_empty() => {
                     filter::compile_grpc(list, &format!("{field}.backendRefs[{bi}].filters"))
                         .map_err(|e| errors.push(e))
                         .unwrap_or_default()
                 }
                 _ => FilterList::default(),
-            });
+            };
+            push_backend_filters(&mut backend_filters, bi, list);
             for (fi, f) in b.filters.iter().flatten().enumerate() {
                 if let Some(m) = &f.request_mirror
                     && let Some(target) = backend_mirror(attached, ri, bi, fi, &m.backend_ref)
@@ -1058,60 +1155,70 @@ impl Compiler<'_> {
                 }
             }
         }
+        self.matches = compiled;
         if !errors.is_empty() {
             return Err(errors);
         }
-        if backend_filters.iter().all(|l| l.ops.is_empty()) {
-            backend_filters = Vec::new();
+        if !backend_filters.is_empty() {
+            backend_filters.resize_with(backend_refs.len(), FilterList::default);
         }
         let synthesized = attached
             .rules
             .get(ri)
             .is_none()
             .then(|| routing_as_written(&attached.namespace, rule, &filters));
-        Ok((
-            Rule {
-                listener: li,
-                route: to_u32(pos),
-                index: to_u32(ri),
-                filters,
-                backend_filters: backend_filters.into(),
-                synthesized,
-                backend_mirrors: backend_mirrors.into(),
-                timeouts: Timeouts::default(),
-                #[cfg(feature = "experimental")]
-                retry: None,
-            },
-            compiled,
-        ))
+        Ok(Rule {
+            listener: li,
+            route: to_u32(pos),
+            index: to_u32(ri),
+            filters,
+            backend_filters: boxed(backend_filters),
+            synthesized,
+            backend_mirrors: boxed(backend_mirrors),
+            timeouts: Timeouts::default(),
+            #[cfg(feature = "experimental")]
+            retry: None,
+        })
     }
 
     /// Sorts each bucket's matches by precedence and lays them out.
     fn finish_buckets(&mut self) {
-        let pending = std::mem::take(&mut self.pending);
+        let http = std::mem::take(&mut self.http_pending);
+        let grpc = std::mem::take(&mut self.grpc_pending);
+        let buckets = self.buckets as usize;
         // Size the trie's edge table up front (about one edge per path, as
         // an edge spans a chain of segments) instead of growing it (and
-        // moving every slot) many times as paths are inserted.
-        let edges: usize = pending.iter().map(|p| p.http.len()).sum();
-        self.inner.trie.reserve(edges);
-        let entries: usize = pending.iter().map(|p| p.http.len() + p.grpc.len()).sum();
-        self.inner.entries.reserve(entries);
+        // moving every slot) many times as paths are inserted; its nodes
+        // are the roots and about one per edge.
+        self.inner.trie.reserve(buckets, http.len());
+        self.inner.entries.reserve(http.len() + grpc.len());
         // One trie root per bucket, made first, so that the root of bucket
         // `b` is node `b`: the lookup goes from a bucket id to its root
         // without reading the bucket.
         debug_assert!(self.inner.trie.nodes.is_empty());
-        for _ in &pending {
+        for _ in 0..buckets {
             self.inner.trie.add_root();
         }
-        for (id, mut p) in pending.into_iter().enumerate() {
+        let (http_starts, mut http_order) = group_by_bucket(buckets, http.iter().map(|p| p.bucket));
+        let (grpc_starts, mut grpc_order) = group_by_bucket(buckets, grpc.iter().map(|p| p.bucket));
+        let mut placed = Vec::new();
+        self.inner.buckets.reserve(buckets);
+        for id in 0..buckets {
             let mut bucket = Bucket::default();
-            if !p.http.is_empty() {
-                p.http.sort_by_key(|p| p.key);
-                self.http_table(to_u32(id), p.http);
+            let order = bucket_slice(&http_starts, &mut http_order, id);
+            if !order.is_empty() {
+                order.sort_by(|&a, &b| http[a as usize].key.cmp(&http[b as usize].key));
+                self.http_table(
+                    to_u32(id),
+                    order.iter().filter_map(|&i| http.get(i as usize)),
+                    &mut placed,
+                );
             }
-            if !p.grpc.is_empty() {
-                p.grpc.sort_by_key(|p| p.key);
-                bucket.grpc = Some(Box::new(self.grpc_table(p.grpc)));
+            let order = bucket_slice(&grpc_starts, &mut grpc_order, id);
+            if !order.is_empty() {
+                order.sort_by(|&a, &b| grpc[a as usize].key.cmp(&grpc[b as usize].key));
+                let table = self.grpc_table(order.iter().filter_map(|&i| grpc.get(i as usize)));
+                bucket.grpc = Some(Box::new(table));
             }
             self.inner.buckets.push(bucket);
         }
@@ -1127,41 +1234,49 @@ impl Compiler<'_> {
         }
     }
 
-    /// Places a bucket's HTTPRoute matches in the trie under `root`.
-    fn http_table(&mut self, root: u32, sorted: Vec<HttpPending>) {
+    /// Places a bucket's HTTPRoute matches, sorted by precedence, in the
+    /// trie under `root`; `placed` is a buffer kept between buckets.
+    fn http_table<'p>(
+        &mut self,
+        root: u32,
+        sorted: impl Iterator<Item = &'p HttpPending<'p>>,
+        placed: &mut Vec<(u32, u8, Entry)>,
+    ) where
+        'l: 'p,
+    {
         // (node, kind: 0 exact, 1 prefix, 2 regex, entry), in rank order.
-        let mut placed: Vec<(u32, u8, Entry)> = Vec::with_capacity(sorted.len());
-        for (rank, p) in sorted.into_iter().enumerate() {
+        placed.clear();
+        let Inner { trie, patterns, .. } = &mut self.inner;
+        for (rank, p) in sorted.enumerate() {
             let mut entry = p.entry;
             entry.rank = to_u32(rank);
-            match p.place {
+            match &p.place {
                 HttpPlace::Exact(path) => {
-                    let node = self.inner.trie.insert(root, segments(&path));
+                    // The segments of the path (`/` has none).
+                    let rest = path.strip_prefix('/').unwrap_or(path);
+                    let node = if rest.is_empty() {
+                        root
+                    } else {
+                        trie.insert_path(root, rest)
+                    };
                     placed.push((node, 0, entry));
                 }
                 HttpPlace::Prefix(value) => {
                     let trimmed = match value.strip_suffix('/') {
                         Some(t) if !t.is_empty() => t,
-                        _ => &value,
+                        _ => value,
                     };
                     let node = if trimmed == "/" {
                         root
                     } else {
-                        self.inner.trie.insert(root, trimmed[1..].split('/'))
+                        trie.insert_path(root, trimmed.get(1..).unwrap_or_default())
                     };
                     placed.push((node, 1, entry));
                 }
                 HttpPlace::Regex(id) => {
-                    let literal = self
-                        .inner
-                        .patterns
-                        .get(id as usize)
-                        .map_or("", |p| p.literal())
-                        .to_owned();
+                    let literal = patterns.get(*id as usize).map_or("", |p| p.literal());
                     let node = match literal.strip_prefix('/').and_then(|l| l.rsplit_once('/')) {
-                        Some((complete, _partial)) => {
-                            self.inner.trie.insert(root, complete.split('/'))
-                        }
+                        Some((complete, _partial)) => trie.insert_path(root, complete),
                         None => root,
                     };
                     placed.push((node, 2, entry));
@@ -1190,18 +1305,18 @@ impl Compiler<'_> {
         }
     }
 
-    fn grpc_table(&mut self, sorted: Vec<GrpcPending>) -> GrpcTable {
+    fn grpc_table<'p>(&mut self, sorted: impl Iterator<Item = &'p GrpcPending>) -> GrpcTable {
         let mut full: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
         let mut service: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
         let mut method: FastMap<Arc<str>, Vec<Entry>> = FastMap::default();
         let mut general = Vec::new();
-        for (rank, p) in sorted.into_iter().enumerate() {
+        for (rank, p) in sorted.enumerate() {
             let mut entry = p.entry;
             entry.rank = to_u32(rank);
-            match p.place {
-                GrpcPlace::Full(k) => full.entry(k).or_default().push(entry),
-                GrpcPlace::Service(k) => service.entry(k).or_default().push(entry),
-                GrpcPlace::Method(k) => method.entry(k).or_default().push(entry),
+            match &p.place {
+                GrpcPlace::Full(k) => full.entry(k.clone()).or_default().push(entry),
+                GrpcPlace::Service(k) => service.entry(k.clone()).or_default().push(entry),
+                GrpcPlace::Method(k) => method.entry(k.clone()).or_default().push(entry),
                 GrpcPlace::General(_) => general.push(entry),
             }
         }

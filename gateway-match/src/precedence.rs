@@ -22,6 +22,18 @@ pub(crate) fn compare_routes(a: &AttachedRoute, b: &AttachedRoute) -> Ordering {
 /// Compares `a_ns/a_name` with `b_ns/b_name` as strings, without building
 /// them.
 pub(crate) fn compare_namespaced(a_ns: &str, a_name: &str, b_ns: &str, b_name: &str) -> Ordering {
+    // The common cases, compared as slices: one namespace (the names
+    // decide), or namespaces that differ before the shorter one ends (they
+    // decide).
+    if a_ns == b_ns {
+        return a_name.cmp(b_name);
+    }
+    let common = a_ns.len().min(b_ns.len());
+    if let (Some(a), Some(b)) = (a_ns.as_bytes().get(..common), b_ns.as_bytes().get(..common))
+        && a != b
+    {
+        return a.cmp(b);
+    }
     let a = a_ns
         .bytes()
         .chain(std::iter::once(b'/'))
@@ -91,6 +103,28 @@ mod tests {
         assert_eq!(compare_namespaced("a-b", "x", "a", "zz"), Ordering::Less);
         assert_eq!(compare_namespaced("a", "b", "a", "b"), Ordering::Equal);
         assert_eq!(compare_namespaced("a", "b", "a", "c"), Ordering::Less);
+    }
+
+    #[test]
+    fn namespace_name_compares_as_the_joined_string_for_every_short_pair() {
+        // Every pair of short namespaces and names over an alphabet around
+        // `/` (and `/` itself, which no valid name holds), against the
+        // joined strings.
+        let parts = ["", "a", "b", "a-", "a/", "ab", "a0", "-", "/", "aa", "a/b"];
+        for a_ns in parts {
+            for b_ns in parts {
+                for a_name in parts {
+                    for b_name in parts {
+                        let want = format!("{a_ns}/{a_name}").cmp(&format!("{b_ns}/{b_name}"));
+                        assert_eq!(
+                            compare_namespaced(a_ns, a_name, b_ns, b_name),
+                            want,
+                            "{a_ns}/{a_name} vs {b_ns}/{b_name}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

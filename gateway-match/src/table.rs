@@ -492,18 +492,24 @@ pub(crate) enum HostKey {
     Any,
 }
 
+/// `text` lower-cased (ASCII), in one allocation.
+fn lower_boxed(text: &str) -> Box<str> {
+    let mut boxed: Box<str> = text.into();
+    boxed.make_ascii_lowercase();
+    boxed
+}
+
 impl HostKey {
     /// The key of a hostname pattern (`None`: any host). Lower-cases it.
     pub(crate) fn of(pattern: Option<&str>) -> Self {
         match pattern {
             None => Self::Any,
-            Some(p) => {
-                let lower = p.to_ascii_lowercase();
-                match lower.strip_prefix("*.") {
-                    Some(suffix) => Self::Wildcard(suffix.into()),
-                    None => Self::Exact(lower.into()),
-                }
-            }
+            // `*` and `.` have no case: lower-case only what is kept, in
+            // the one copy made.
+            Some(p) => match p.strip_prefix("*.") {
+                Some(suffix) => Self::Wildcard(lower_boxed(suffix)),
+                None => Self::Exact(lower_boxed(p)),
+            },
         }
     }
 }
@@ -764,7 +770,7 @@ pub(crate) struct Trie {
     text: Vec<u8>,
     /// [`insert`](Self::insert)'s buffers, kept to spare an allocation per
     /// insert.
-    scratch: (Vec<u8>, Vec<(usize, usize)>, Vec<u8>),
+    scratch: (Vec<(usize, usize)>, Vec<u8>),
 }
 
 /// Where a walk down the trie ends: the deepest node whose path is a
@@ -1018,6 +1024,7 @@ impl<'a> PathKey<'a> {
 
 /// The segments of a normalised path (`/a/b` gives `a`, `b`; `/` none;
 /// `/a/` gives `a` and an empty segment).
+#[cfg(test)]
 pub(crate) fn segments(path: &str) -> impl Iterator<Item = &str> {
     let rest = path.strip_prefix('/').unwrap_or(path);
     let none = rest.is_empty();
@@ -1140,6 +1147,11 @@ impl Trie {
     /// Grows the edge table so that `more` more edges keep it at most half
     /// full.
     fn make_room(&mut self, more: usize) {
+        // The usual case, answered without the sizing below: the table
+        // (a power of two, at least 16 slots, once made) is big enough.
+        if !self.slots.is_empty() && (self.used + more).saturating_mul(2) <= self.slots.len() {
+            return;
+        }
         let size = (self.used + more)
             .saturating_mul(2)
             .checked_next_power_of_two()
@@ -1183,32 +1195,54 @@ impl Trie {
         self.used += 1;
     }
 
-    /// Makes room for `edges` more edges without growing the edge table.
-    pub(crate) fn reserve(&mut self, edges: usize) {
-        self.nodes.reserve(edges);
+    /// Makes room for `roots` more roots and `edges` more edges (and a
+    /// node for each) without growing the edge table or the nodes.
+    pub(crate) fn reserve(&mut self, roots: usize, edges: usize) {
+        self.nodes.reserve(roots.saturating_add(edges));
         self.make_room(edges);
     }
 
     /// The node for `segments` under `root`, created as needed (splitting
     /// the edge that passes through it, if one does).
-    pub(crate) fn insert<'a>(&mut self, root: u32, segments: impl Iterator<Item = &'a str>) -> u32 {
-        // The path without its leading `/`, where each segment ends, and a
-        // label (in buffers kept between inserts).
-        let (mut path, mut ends, mut label) = std::mem::take(&mut self.scratch);
-        path.clear();
-        ends.clear();
-        for (depth, segment) in segments.enumerate() {
-            if depth > 0 {
-                path.push(b'/');
-            }
-            let start = path.len();
-            path.extend_from_slice(segment.as_bytes());
-            ends.push((start, path.len()));
+    #[cfg(test)]
+    pub(crate) fn insert<'a>(
+        &mut self,
+        root: u32,
+        mut segments: impl Iterator<Item = &'a str>,
+    ) -> u32 {
+        let Some(first) = segments.next() else {
+            return root;
+        };
+        let mut path = first.to_owned();
+        for segment in segments {
+            path.push('/');
+            path.push_str(segment);
         }
+        self.insert_path(root, &path)
+    }
+
+    /// The node for `path` under `root`, created as needed (splitting the
+    /// edge that passes through it, if one does). `path` is one or more
+    /// segments joined by `/`, without a leading `/` (`a/b`; `a/` is `a`
+    /// and an empty segment; the empty string is one empty segment).
+    pub(crate) fn insert_path(&mut self, root: u32, path: &str) -> u32 {
+        let path = path.as_bytes();
+        // Where each segment ends, and a label (in buffers kept between
+        // inserts).
+        let (mut ends, mut label) = std::mem::take(&mut self.scratch);
+        ends.clear();
+        let mut start = 0;
+        for (i, &b) in path.iter().enumerate() {
+            if b == b'/' {
+                ends.push((start, i));
+                start = i + 1;
+            }
+        }
+        ends.push((start, path.len()));
         // An insert adds at most two edges (a split and a new edge): with
         // room made now, slot indices stay valid below.
         self.make_room(2);
-        let mut hasher = PrefixHasher::new(&path);
+        let mut hasher = PrefixHasher::new(path);
         let mut node = root;
         // The slot of the edge to `node` (none for the root).
         let mut from: Option<usize> = None;
@@ -1294,7 +1328,7 @@ impl Trie {
             // At least the first segment is shared (`edge_slot` found it).
             s += shared.max(1);
         }
-        self.scratch = (path, ends, label);
+        self.scratch = (ends, label);
         node
     }
 
