@@ -177,6 +177,7 @@ struct PrefixHasher<'a> {
 }
 
 impl<'a> PrefixHasher<'a> {
+    #[inline]
     fn new(text: &'a [u8]) -> Self {
         Self {
             text,
@@ -187,6 +188,7 @@ impl<'a> PrefixHasher<'a> {
 
     /// The hash of the first `end` bytes (at most the length); `end` at
     /// least the `end` of the previous call.
+    #[inline]
     fn up_to(&mut self, end: usize) -> u64 {
         let whole = end / 8;
         while self.words < whole {
