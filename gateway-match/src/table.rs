@@ -860,11 +860,13 @@ fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
         | in_range(w | (ONES * 0x20), b'a', b'z')
         | in_range(w, b'_', b'_')
         | in_range(w, b'~', b'~');
-    let slash = in_range(w, b'/', b'/');
-    let dot = in_range(w, b'.', b'.');
+    // `.` and `/` differ in their low bit, which the shift moves to the
+    // high bit.
+    let separator = in_range(w, b'.', b'/');
+    let slash = separator & (w << 7);
     // A segment must not start with `.` or `/` (no dot segments, no `//`).
     let starts = (slash << 8) | follows_slash;
-    let bad = !ascii || allowed != HIGH || starts & (slash | dot) != 0;
+    let bad = !ascii || allowed != HIGH || starts & separator != 0;
     (slash, bad)
 }
 
