@@ -200,7 +200,15 @@ impl<'a> PrefixHasher<'a> {
             self.state = step(self.state, w);
             self.words += 1;
         }
-        let tail = pad_word(self.text.get(whole * 8..end).unwrap_or_default());
+        let from = self.text.get(whole * 8..).unwrap_or_default();
+        let tail = match from.first_chunk::<8>() {
+            // One load, then keep the `end % 8` bytes that belong to the
+            // prefix (the mask keeps the shift in range for the compiler).
+            Some(word) => {
+                u64::from_le_bytes(*word) & (1u64 << ((8 * (end % 8)) & 63)).wrapping_sub(1)
+            }
+            None => pad_word(from.get(..end % 8).unwrap_or_default()),
+        };
         step(self.state, tail ^ ((end as u64) << 56))
     }
 }
