@@ -159,7 +159,7 @@ fn chain(hash: u64, bytes: &[u8]) -> u64 {
 
 /// [`chain`] from [`CHAIN_START`] over `bytes`: the hash of a path prefix
 /// (without its leading `/`) in the trie, the definition that
-/// [`PrefixHasher`] and the request path scan follow.
+/// [`PrefixHasher`] follows.
 #[cfg(test)]
 fn prefix_hash(bytes: &[u8]) -> u64 {
     chain(CHAIN_START, bytes)
@@ -757,8 +757,9 @@ fn inline_equal(words: &[u64; 3], text: &[u8]) -> bool {
 /// The path tries of every bucket, sharing one edge table: an open
 /// addressing table keyed by `(parent node, first segment of the label)`
 /// and hashed by the chained hash of the segments from the root to the end
-/// of that first segment, which the request path scan computes for every
-/// segment, so every probe address is known from the path alone. An edge
+/// of that first segment, which the walk computes from the request path for
+/// the segments it probes, so every probe address is known from the path
+/// alone. An edge
 /// spans a chain of segments, so a walk makes one probe per node it passes,
 /// not one per segment.
 #[derive(Debug, Default, Clone)]
@@ -1547,10 +1548,11 @@ mod tests {
     }
 
     #[test]
-    fn edges_below_the_recorded_segments_are_found() {
+    fn edges_past_the_marked_bytes_are_found() {
         let mut trie = Trie::default();
         let root = trie.add_root();
-        let deep: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+        // Longer than the bytes a key marks the `/`s of.
+        let deep: Vec<String> = (0..10).map(|i| format!("segment{i}")).collect();
         let with = |last: &[&'static str]| {
             deep.iter()
                 .map(String::as_str)
@@ -1673,7 +1675,7 @@ mod tests {
     }
 
     #[test]
-    fn deep_paths_walk_past_the_recorded_segments() {
+    fn deep_paths_walk_past_the_marked_bytes() {
         let mut trie = Trie::default();
         let root = trie.add_root();
         let deep: Vec<String> = (0..40).map(|i| format!("s{i}")).collect();
