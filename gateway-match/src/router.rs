@@ -352,11 +352,12 @@ fn normal_host(raw: &str) -> Option<HostName<'_>> {
             *slot = data;
         }
         index += 1;
-        let allowed = in_range(w, b'-', b'.')
-            | in_range(w, b'0', b'9')
-            | in_range(w, b'_', b'_')
-            | in_range(w, b'a', b'z');
-        let dot = in_range(w, b'.', b'.');
+        let dash_dot = in_range(w, b'-', b'.');
+        let allowed =
+            dash_dot | in_range(w, b'0', b'9') | in_range(w, b'_', b'_') | in_range(w, b'a', b'z');
+        // `-` and `.` differ in their low bit, which the shift moves to
+        // the high bit.
+        let dot = dash_dot & !(w << 7);
         if w & HIGH != 0 || allowed != HIGH || ((dot << 8) | follows_dot) & dot != 0 {
             return false;
         }
@@ -621,6 +622,40 @@ mod tests {
     fn router_is_send_and_sync() {
         assert_send_sync::<Router>();
         assert_send_sync::<RouterBuilder>();
+    }
+
+    #[test]
+    fn fast_host_check_agrees_with_a_byte_scan() {
+        // The byte-at-a-time rule the word check implements.
+        let by_bytes = |raw: &str| {
+            (1..=crate::host::MAX_HOST_LEN).contains(&raw.len())
+                && raw.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+                })
+                && !raw.starts_with('.')
+                && !raw.ends_with('.')
+                && !raw.contains("..")
+        };
+        let alphabet = [
+            "a", "z", "0", "9", "-", ".", "_", "A", "/", ",", "`", "{", "~", "\u{e9}",
+        ];
+        let mut seed: u64 = 11;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 20) as usize;
+            let mut raw = String::new();
+            let mut s = seed;
+            for _ in 0..len {
+                raw.push_str(alphabet[(s % alphabet.len() as u64) as usize]);
+                s /= alphabet.len() as u64;
+                if s == 0 {
+                    s = seed.rotate_left(17) | 1;
+                }
+            }
+            assert_eq!(normal_host(&raw).is_some(), by_bytes(&raw), "{raw:?}");
+        }
     }
 
     #[test]

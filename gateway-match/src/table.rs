@@ -159,20 +159,10 @@ fn chain(hash: u64, bytes: &[u8]) -> u64 {
 
 /// [`chain`] from [`CHAIN_START`] over `bytes`: the hash of a path prefix
 /// (without its leading `/`) in the trie, the definition that
-/// [`PrefixHasher`] and the request path scan follow.
+/// [`PrefixHasher`] follows.
 #[cfg(test)]
 fn prefix_hash(bytes: &[u8]) -> u64 {
     chain(CHAIN_START, bytes)
-}
-
-/// The last step of [`chain`] over a string of `len` bytes whose whole
-/// words give `state` and whose remaining `n` bytes (`n < 8`) are the low
-/// bytes of `word`.
-#[inline]
-fn chain_tail(state: u64, word: u64, n: usize, len: usize) -> u64 {
-    // `n < 8`: the mask keeps the shift in range for the compiler too.
-    let low = (1u64 << ((8 * n) & 63)).wrapping_sub(1);
-    step(state, (word & low) ^ ((len as u64) << 56))
 }
 
 /// Hashes prefixes of one string (a path without its leading `/`) from the
@@ -187,6 +177,7 @@ struct PrefixHasher<'a> {
 }
 
 impl<'a> PrefixHasher<'a> {
+    #[inline]
     fn new(text: &'a [u8]) -> Self {
         Self {
             text,
@@ -197,6 +188,7 @@ impl<'a> PrefixHasher<'a> {
 
     /// The hash of the first `end` bytes (at most the length); `end` at
     /// least the `end` of the previous call.
+    #[inline]
     fn up_to(&mut self, end: usize) -> u64 {
         let whole = end / 8;
         while self.words < whole {
@@ -208,7 +200,15 @@ impl<'a> PrefixHasher<'a> {
             self.state = step(self.state, w);
             self.words += 1;
         }
-        let tail = pad_word(self.text.get(whole * 8..end).unwrap_or_default());
+        let from = self.text.get(whole * 8..).unwrap_or_default();
+        let tail = match from.first_chunk::<8>() {
+            // One load, then keep the `end % 8` bytes that belong to the
+            // prefix (the mask keeps the shift in range for the compiler).
+            Some(word) => {
+                u64::from_le_bytes(*word) & (1u64 << ((8 * (end % 8)) & 63)).wrapping_sub(1)
+            }
+            None => pad_word(from.get(..end % 8).unwrap_or_default()),
+        };
         step(self.state, tail ^ ((end as u64) << 56))
     }
 }
@@ -757,8 +757,9 @@ fn inline_equal(words: &[u64; 3], text: &[u8]) -> bool {
 /// The path tries of every bucket, sharing one edge table: an open
 /// addressing table keyed by `(parent node, first segment of the label)`
 /// and hashed by the chained hash of the segments from the root to the end
-/// of that first segment, which the request path scan computes for every
-/// segment, so every probe address is known from the path alone. An edge
+/// of that first segment, which the walk computes from the request path for
+/// the segments it probes, so every probe address is known from the path
+/// alone. An edge
 /// spans a chain of segments, so a walk makes one probe per node it passes,
 /// not one per segment.
 #[derive(Debug, Default, Clone)]
@@ -835,9 +836,13 @@ fn under(root: u32, hash: u64) -> u32 {
     (hash ^ (hash >> 32)) as u32
 }
 
-/// How many segments a [`PathKey`] records; deeper segments are hashed
-/// during the walk.
-const KEY_SEGMENTS: usize = 8;
+/// How many bytes of a request path (after its leading `/`) a [`PathKey`]
+/// marks the `/`s of; the walk searches deeper segments' ends byte by byte.
+const KEY_BYTES: usize = 64;
+
+/// Multiplying a word whose bytes are 0 or 1 by this gathers them into its
+/// top byte, byte `i` to bit `56 + i`.
+const GATHER: u64 = 0x0102_0408_1020_4080;
 
 pub(crate) const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
 pub(crate) const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
@@ -864,11 +869,13 @@ fn scan_path_word(w: u64, follows_slash: u64) -> (u64, bool) {
         | in_range(w | (ONES * 0x20), b'a', b'z')
         | in_range(w, b'_', b'_')
         | in_range(w, b'~', b'~');
-    let slash = in_range(w, b'/', b'/');
-    let dot = in_range(w, b'.', b'.');
+    // `.` and `/` differ in their low bit, which the shift moves to the
+    // high bit.
+    let separator = in_range(w, b'.', b'/');
+    let slash = separator & (w << 7);
     // A segment must not start with `.` or `/` (no dot segments, no `//`).
     let starts = (slash << 8) | follows_slash;
-    let bad = !ascii || allowed != HIGH || starts & (slash | dot) != 0;
+    let bad = !ascii || allowed != HIGH || starts & separator != 0;
     (slash, bad)
 }
 
@@ -883,141 +890,97 @@ pub(crate) fn padded_path_word(bytes: &[u8]) -> u64 {
     pad_word(bytes) | fill
 }
 
-/// A normalised request path split into segments, with the chained hash
-/// of each prefix, computed in one pass and shared by every bucket the
-/// request visits.
+/// A normalised request path with a bit for each `/` among its first
+/// [`KEY_BYTES`] bytes after the leading `/`, found in one pass. The trie
+/// walk hashes only the prefixes it probes (usually one or two), so the
+/// scan hashes nothing.
 #[derive(Debug, Clone)]
 pub(crate) struct PathKey<'a> {
     /// The normalised path.
     pub(crate) path: &'a str,
-    count: u8,
-    /// Whether every segment is recorded.
-    all: bool,
-    /// Where each recorded segment ends in `path`.
-    ends: [u32; KEY_SEGMENTS],
-    /// The hash of the segments up to that end.
-    hashes: [u64; KEY_SEGMENTS],
+    /// Bit `i`: byte `i` of the path after its leading `/` is a `/`.
+    slashes: u64,
 }
 
 impl<'a> PathKey<'a> {
     /// A key with no segments (the key of `/`).
     pub(crate) fn empty(path: &'a str) -> Self {
-        Self {
-            path,
-            count: 0,
-            all: true,
-            ends: [0; KEY_SEGMENTS],
-            hashes: [0; KEY_SEGMENTS],
-        }
-    }
-
-    #[inline]
-    fn record(&mut self, end: usize, hash: u64) {
-        let i = usize::from(self.count);
-        if i < KEY_SEGMENTS {
-            self.ends[i] = u32::try_from(end).unwrap_or(u32::MAX);
-            self.hashes[i] = hash;
-            self.count += 1;
-        } else {
-            self.all = false;
-        }
-    }
-
-    /// Records segment `i` (ignored past [`KEY_SEGMENTS`]); `end` fits in
-    /// a `u32`.
-    #[inline]
-    fn set(&mut self, i: usize, end: usize, hash: u64) {
-        if let (Some(e), Some(h)) = (self.ends.get_mut(i), self.hashes.get_mut(i)) {
-            *e = end as u32;
-            *h = hash;
-        }
+        Self { path, slashes: 0 }
     }
 
     /// The key of a path that is already normalised.
     pub(crate) fn new(path: &'a str) -> Self {
-        let mut key = Self::empty(path);
         let rest = path.as_bytes().get(1..).unwrap_or_default();
-        let mut hasher = PrefixHasher::new(rest);
-        for (i, &b) in rest.iter().enumerate() {
+        let mut slashes = 0;
+        for (i, &b) in rest.iter().take(KEY_BYTES).enumerate() {
             if b == b'/' {
-                if usize::from(key.count) == KEY_SEGMENTS {
-                    key.all = false;
-                    return key;
-                }
-                key.record(i + 1, hasher.up_to(i));
+                slashes |= 1 << i;
             }
         }
-        if !rest.is_empty() {
-            key.record(path.len(), hasher.up_to(rest.len()));
+        Self { path, slashes }
+    }
+
+    /// Where the segment starting at `start` ends, both counted in the
+    /// path after its leading `/`.
+    #[inline]
+    fn segment_end(&self, start: usize) -> usize {
+        let rest = self.path.as_bytes().get(1..).unwrap_or_default();
+        if start < KEY_BYTES {
+            let m = self.slashes >> start;
+            if m != 0 {
+                return start + m.trailing_zeros() as usize;
+            }
+            if rest.len() <= KEY_BYTES {
+                return rest.len();
+            }
         }
-        key
+        let from = start.max(KEY_BYTES);
+        let tail = rest.get(from..).unwrap_or_default();
+        from + tail.iter().position(|&b| b == b'/').unwrap_or(tail.len())
     }
 
     /// Fills `key` when normalisation would leave `raw` unchanged, found by
-    /// a conservative check run in the same pass that finds the segments;
-    /// returns `false` when `raw` needs normalising first. Filled in place,
-    /// as the key is too big to return cheaply (only the recorded segments
-    /// are written; the rest of its arrays is never read).
+    /// a conservative check run in the same pass that finds the `/`s;
+    /// returns `false` when `raw` needs normalising first.
     #[inline]
     pub(crate) fn normal_into(raw: &'a str, key: &mut Self) -> bool {
         let Some((&b'/', rest)) = raw.as_bytes().split_first() else {
             return false;
         };
-        // Segment ends are kept as `u32`.
+        // The walk keeps offsets in `u32` slot lengths' range.
         if u32::try_from(raw.len()).is_err() {
             return false;
         }
-        key.path = raw;
-        let mut count = 0;
-        // Eight bytes at a time: check them, find the separators, and hash
-        // each prefix from the words already loaded. `state` is the chain
-        // over the whole words before `offset`.
-        let mut state = CHAIN_START;
+        // Eight bytes at a time: check them and note the `/`s.
+        let mut slashes = 0u64;
         // The start of `rest` follows the leading `/`.
         let mut follows_slash = 0x80;
-        let mut offset = 0;
-        let mut last = 0;
-        let mut visit = |w: u64, whole: bool| {
-            let (mut slashes, bad) = scan_path_word(w, follows_slash);
+        let mut offset = 0u32;
+        let mut visit = |w: u64| {
+            let (found, bad) = scan_path_word(w, follows_slash);
             if bad {
                 return false;
             }
-            follows_slash = slashes >> 56;
-            while slashes != 0 {
-                let byte = (slashes.trailing_zeros() / 8) as usize;
-                let end = offset + byte;
-                key.set(count, end + 1, chain_tail(state, w, byte, end));
-                count += 1;
-                slashes &= slashes - 1;
-            }
-            if whole {
-                state = step(state, w);
-            }
-            last = w;
-            offset += 8;
+            follows_slash = found >> 56;
+            // The high bit of byte `i` to bit `i`; past `KEY_BYTES` the
+            // shift gives nothing.
+            let bits = (found >> 7).wrapping_mul(GATHER) >> 56;
+            slashes |= bits.checked_shl(offset).unwrap_or(0);
+            offset = offset.saturating_add(8);
             true
         };
         let words = rest.chunks_exact(8);
         let tail = words.remainder();
         for c in words {
-            if !visit(c.try_into().map_or(0, u64::from_le_bytes), true) {
+            if !visit(c.try_into().map_or(0, u64::from_le_bytes)) {
                 return false;
             }
         }
-        if !tail.is_empty() && !visit(padded_path_word(tail), false) {
+        if !tail.is_empty() && !visit(padded_path_word(tail)) {
             return false;
         }
-        if !rest.is_empty() {
-            // The last word counts only when it was not whole.
-            key.set(
-                count,
-                raw.len(),
-                chain_tail(state, last, rest.len() % 8, rest.len()),
-            );
-            count += 1;
-        }
-        key.count = u8::try_from(count.min(KEY_SEGMENTS)).unwrap_or(0);
-        key.all = count <= KEY_SEGMENTS;
+        key.path = raw;
+        key.slashes = slashes;
         true
     }
 }
@@ -1337,46 +1300,36 @@ impl Trie {
     #[inline]
     pub(crate) fn deepest(&self, root: u32, key: &PathKey<'_>) -> Reached {
         let bytes = key.path.as_bytes();
-        let count = usize::from(key.count);
+        let rest = bytes.get(1..).unwrap_or_default();
         let mut node = root;
         let mut last: Option<&Slot> = None;
-        // Where the next segment starts, and its index in the key.
+        // Where the next segment starts.
         let mut start = 1;
-        let mut i = 0;
-        // Hashes the segments past those the key records.
-        let mut deep: Option<PrefixHasher<'_>> = None;
-        let whole = loop {
-            let hash = match key.hashes.get(i) {
-                Some(&hash) if i < count => hash,
-                _ if key.all || start > bytes.len() => break true,
-                _ => {
-                    let rest = bytes.get(start..).unwrap_or_default();
-                    let end = start + rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
-                    deep.get_or_insert_with(|| {
-                        PrefixHasher::new(bytes.get(1..).unwrap_or_default())
-                    })
-                    .up_to(end - 1)
+        // Hashes the prefixes probed, each whole word once.
+        let mut hasher = PrefixHasher::new(rest);
+        // The path `/` has no segment: its node is the root.
+        let whole = rest.is_empty()
+            || loop {
+                if start > bytes.len() {
+                    break true;
                 }
+                let hash = hasher.up_to(key.segment_end(start - 1));
+                let Some(slot) = self.edge(node, under(root, hash), bytes, start) else {
+                    break false;
+                };
+                let end = start + (slot.len & LABEL_LEN) as usize;
+                node = slot.child;
+                last = Some(slot);
+                if end >= bytes.len() {
+                    break true;
+                }
+                // A node without children ends the walk: probing for the
+                // next segment would only miss (and cost a cache miss).
+                if slot.len & HAS_CHILDREN == 0 {
+                    break false;
+                }
+                start = end + 1;
             };
-            let Some(slot) = self.edge(node, under(root, hash), bytes, start) else {
-                break false;
-            };
-            let end = start + (slot.len & LABEL_LEN) as usize;
-            node = slot.child;
-            last = Some(slot);
-            if end >= bytes.len() {
-                break true;
-            }
-            // A node without children ends the walk: probing for the next
-            // segment would only miss (and cost a cache miss).
-            if slot.len & HAS_CHILDREN == 0 {
-                break false;
-            }
-            start = end + 1;
-            while i < count && key.ends.get(i).is_some_and(|&e| e as usize <= end) {
-                i += 1;
-            }
-        };
         match last {
             Some(slot) => Reached {
                 #[cfg(test)]
@@ -1595,10 +1548,11 @@ mod tests {
     }
 
     #[test]
-    fn edges_below_the_recorded_segments_are_found() {
+    fn edges_past_the_marked_bytes_are_found() {
         let mut trie = Trie::default();
         let root = trie.add_root();
-        let deep: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+        // Longer than the bytes a key marks the `/`s of.
+        let deep: Vec<String> = (0..10).map(|i| format!("segment{i}")).collect();
         let with = |last: &[&'static str]| {
             deep.iter()
                 .map(String::as_str)
@@ -1721,7 +1675,7 @@ mod tests {
     }
 
     #[test]
-    fn deep_paths_walk_past_the_recorded_segments() {
+    fn deep_paths_walk_past_the_marked_bytes() {
         let mut trie = Trie::default();
         let root = trie.add_root();
         let deep: Vec<String> = (0..40).map(|i| format!("s{i}")).collect();
@@ -1753,17 +1707,13 @@ mod tests {
                     "{raw}"
                 );
                 assert_eq!(normalize_path(raw, merge).as_deref(), Ok(key.path), "{raw}");
-                let plain = PathKey::new(raw);
-                assert_eq!(
-                    (key.count, key.ends, key.hashes),
-                    (plain.count, plain.ends, plain.hashes)
-                );
+                assert_eq!(key.slashes, PathKey::new(raw).slashes, "{raw}");
             }
         }
     }
 
     #[test]
-    fn prefix_hashes_from_the_scan_equal_hashes_of_each_prefix() {
+    fn the_scan_marks_each_slash_and_finds_each_segment_end() {
         for raw in [
             "/a",
             "/abcdefg",
@@ -1775,15 +1725,24 @@ mod tests {
             "/a/b/c/d/e/f/g/h/i/j",
             "/svc1234/api/users/42",
             "/x/abcdefghijklmnopqrstuvwxyz/y",
+            "/abcdefghijklmnopqrstuvwxyz/abcdefghijklmnopqrstuvwxyz/abcdefghij/k/l",
+            "/abcdefghijklmnopqrstuvwxyz/abcdefghijklmnopqrstuvwxyz/abcdefghijk/l/",
+            "/abcdefghijklmnopqrstuvwxyz/abcdefghijklmnopqrstuvwxyz/abcdefghijkl",
         ] {
             let mut key = PathKey::empty("/");
             assert!(PathKey::normal_into(raw, &mut key), "{raw}");
+            assert_eq!(key.slashes, PathKey::new(raw).slashes, "{raw}");
             let rest = &raw.as_bytes()[1..];
-            for i in 0..usize::from(key.count) {
-                let end = key.ends[i] as usize;
-                // `end` is where the segment ends in `raw`, one past `rest`.
-                let prefix = &rest[..end - 1];
-                assert_eq!(key.hashes[i], prefix_hash(prefix), "{raw} {end}");
+            let mut bits = 0u64;
+            for (i, &b) in rest.iter().enumerate().take(KEY_BYTES) {
+                bits |= u64::from(b == b'/') << i;
+            }
+            assert_eq!(key.slashes, bits, "{raw}");
+            // Every segment's end, by the key and by a byte search.
+            let mut start = 0;
+            for segment in rest.split(|&b| b == b'/') {
+                assert_eq!(key.segment_end(start), start + segment.len(), "{raw}");
+                start += segment.len() + 1;
             }
         }
     }
