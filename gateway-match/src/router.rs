@@ -639,21 +639,7 @@ mod tests {
         let alphabet = [
             "a", "z", "0", "9", "-", ".", "_", "A", "/", ",", "`", "{", "~", "\u{e9}",
         ];
-        let mut seed: u64 = 11;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 20) as usize;
-            let mut raw = String::new();
-            let mut s = seed;
-            for _ in 0..len {
-                raw.push_str(alphabet[(s % alphabet.len() as u64) as usize]);
-                s /= alphabet.len() as u64;
-                if s == 0 {
-                    s = seed.rotate_left(17) | 1;
-                }
-            }
+        for raw in crate::table::random_strings(11, &alphabet, "", 20_000) {
             assert_eq!(normal_host(&raw).is_some(), by_bytes(&raw), "{raw:?}");
         }
     }

@@ -1425,6 +1425,36 @@ impl Trie {
     }
 }
 
+/// `count` strings of `prefix` and up to 19 pieces of `alphabet`, from a
+/// fixed seed, for tests that check a word-at-a-time scan against a byte
+/// rule.
+#[cfg(test)]
+pub(crate) fn random_strings(
+    mut seed: u64,
+    alphabet: &[&str],
+    prefix: &str,
+    count: usize,
+) -> Vec<String> {
+    let pieces = alphabet.len() as u64;
+    (0..count)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut raw = String::from(prefix);
+            let mut s = seed;
+            for _ in 0..seed % 20 {
+                raw.push_str(alphabet[(s % pieces) as usize]);
+                s /= pieces;
+                if s == 0 {
+                    s = seed.rotate_left(17) | 1;
+                }
+            }
+            raw
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1772,21 +1802,7 @@ mod tests {
             "a", "Z", "0", "9", "/", ".", "-", "_", "~", "%", " ", "é", "?", "`", "{", "@", ":",
             "\u{7f}",
         ];
-        let mut seed: u64 = 7;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 20) as usize;
-            let mut raw = String::from("/");
-            let mut s = seed;
-            for _ in 0..len {
-                raw.push_str(alphabet[(s % alphabet.len() as u64) as usize]);
-                s /= alphabet.len() as u64;
-                if s == 0 {
-                    s = seed.rotate_left(17) | 1;
-                }
-            }
+        for raw in random_strings(7, &alphabet, "/", 20_000) {
             let mut key = PathKey::empty("/");
             assert_eq!(
                 PathKey::normal_into(&raw, &mut key),
