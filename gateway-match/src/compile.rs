@@ -277,6 +277,42 @@ fn push_backend_filters(lists: &mut Vec<FilterList>, bi: usize, list: FilterList
     lists.push(list);
 }
 
+/// The record of a compiled rule (HTTP or gRPC) at `(listener, route
+/// position, rule index)`, without timeouts or retries: its backend filter
+/// lists padded to one per backendRef when any is non-empty (see
+/// [`push_backend_filters`]), and its routing as written when the view gave
+/// none.
+fn rule_record(
+    (li, pos, ri): (u32, usize, usize),
+    attached: &AttachedRoute,
+    rule: &impl RuleAsWritten,
+    backend_refs: usize,
+    filters: FilterList,
+    mut backend_filters: Vec<FilterList>,
+    backend_mirrors: Vec<(usize, usize, ResolvedBackend)>,
+) -> Rule {
+    if !backend_filters.is_empty() {
+        backend_filters.resize_with(backend_refs, FilterList::default);
+    }
+    let synthesized = attached
+        .rules
+        .get(ri)
+        .is_none()
+        .then(|| routing_as_written(&attached.namespace, rule, &filters));
+    Rule {
+        listener: li,
+        route: to_u32(pos),
+        index: to_u32(ri),
+        filters,
+        backend_filters: boxed(backend_filters),
+        synthesized,
+        backend_mirrors: boxed(backend_mirrors),
+        timeouts: Timeouts::default(),
+        #[cfg(feature = "experimental")]
+        retry: None,
+    }
+}
+
 /// Whether the view serves rule `index` of `route` (a missing entry: yes).
 fn rule_served(route: &AttachedRoute, index: usize) -> bool {
     route.rules.get(index).is_none_or(|r| r.valid)
@@ -1053,25 +1089,19 @@ impl<'l> Compiler<'_, 'l> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        if !backend_filters.is_empty() {
-            backend_filters.resize_with(backend_refs.len(), FilterList::default);
-        }
-        let synthesized = attached
-            .rules
-            .get(ri)
-            .is_none()
-            .then(|| routing_as_written(&attached.namespace, rule, &filters));
         Ok(Rule {
-            listener: li,
-            route: to_u32(pos),
-            index: to_u32(ri),
-            filters,
-            backend_filters: boxed(backend_filters),
-            synthesized,
-            backend_mirrors: boxed(backend_mirrors),
             timeouts,
             #[cfg(feature = "experimental")]
             retry,
+            ..rule_record(
+                (li, pos, ri),
+                attached,
+                rule,
+                backend_refs.len(),
+                filters,
+                backend_filters,
+                backend_mirrors,
+            )
         })
     }
 
@@ -1159,26 +1189,15 @@ impl<'l> Compiler<'_, 'l> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        if !backend_filters.is_empty() {
-            backend_filters.resize_with(backend_refs.len(), FilterList::default);
-        }
-        let synthesized = attached
-            .rules
-            .get(ri)
-            .is_none()
-            .then(|| routing_as_written(&attached.namespace, rule, &filters));
-        Ok(Rule {
-            listener: li,
-            route: to_u32(pos),
-            index: to_u32(ri),
+        Ok(rule_record(
+            (li, pos, ri),
+            attached,
+            rule,
+            backend_refs.len(),
             filters,
-            backend_filters: boxed(backend_filters),
-            synthesized,
-            backend_mirrors: boxed(backend_mirrors),
-            timeouts: Timeouts::default(),
-            #[cfg(feature = "experimental")]
-            retry: None,
-        })
+            backend_filters,
+            backend_mirrors,
+        ))
     }
 
     /// Sorts each bucket's matches by precedence and lays them out.
