@@ -86,9 +86,15 @@ pub(super) struct BackendSpec<'a> {
 }
 
 /// The [`BackendSpec`] of a backend reference type (the reference fields are
-/// flattened in HTTP, gRPC and plain backendRefs, so one macro reads them all).
+/// flattened in HTTP, gRPC and plain backendRefs and in
+/// `BackendObjectReference`, so one macro reads them all), with the weight
+/// it names, or the reference's own `weight` field.
 macro_rules! backend_spec {
     ($r:expr) => {{
+        let r = $r;
+        backend_spec!(r, r.weight)
+    }};
+    ($r:expr, $weight:expr) => {{
         let r = $r;
         BackendSpec::defaulted(
             r.group.as_deref(),
@@ -96,22 +102,16 @@ macro_rules! backend_spec {
             r.namespace.as_deref(),
             &r.name,
             r.port,
-            r.weight,
+            $weight,
         )
     }};
 }
 
 impl<'a> BackendSpec<'a> {
-    /// The target of a filter (a mirror, an external auth service).
+    /// The target of a filter (a mirror, an external auth service), which
+    /// has no weight.
     fn new(r: &'a BackendObjectReference) -> Self {
-        Self::defaulted(
-            r.group.as_deref(),
-            r.kind.as_deref(),
-            r.namespace.as_deref(),
-            &r.name,
-            r.port,
-            None,
-        )
+        backend_spec!(r, None)
     }
 
     /// Applies the API server's defaults (group `""`, kind `Service`,
