@@ -8,6 +8,13 @@
 //! - `match/{router,reference,matchit}/{rules}x{hosts}`: one lookup of a
 //!   request that hits an exact or prefix rule (requests cycle in a fixed
 //!   scattered order). matchit sees only the paths (no hosts, no headers).
+//! - `match/floor/{rules}x{hosts}`: the same requests looked up in a plain
+//!   `HashMap` keyed by their exact `(host, path)` and filled from the
+//!   requests themselves: one hash and (usually) one probe, no
+//!   normalisation, no precedence. Not a router (it knows the answers in advance), but the cost
+//!   on this machine of reading a request and one table slot at this size,
+//!   measured in the same run: the in-run floor the router's times are read
+//!   against.
 //! - `match_regex/router/{rules}x{hosts}`: requests that hit regex rules.
 //! - `match_warm/router/{rules}x{hosts}`: the `match/router` lookups, but
 //!   cycling through only 64 requests, so that the tables they touch stay in
@@ -17,10 +24,12 @@
 //! - `build/{rules}x{hosts}`: compiling the router. Before the group runs,
 //!   the bench prints the build time and the bytes the router keeps per rule.
 
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use foldhash::fast::FixedState;
 use gateway_benches::alloc::{CountingAlloc, live_bytes};
 use gateway_benches::workload::{Request, Workload, scattered, workload};
 use gateway_match::reference::Reference;
@@ -78,9 +87,21 @@ fn bench_lookups(c: &mut Criterion) {
         let mut i = 0;
         group.bench_function(format!("matchit/{id}"), |b| {
             b.iter(|| {
-                let r = order[i % order.len()];
-                i += 1;
+                let r = next(&order, &mut i);
                 black_box(matchit.at(black_box(&r.path)).map(|m| *m.value).ok())
+            });
+        });
+
+        let floor: HashMap<(&str, &str), usize, FixedState> = hits
+            .iter()
+            .map(|r| ((r.host.as_str(), r.path.as_str()), r.rule))
+            .collect();
+        let mut i = 0;
+        group.bench_function(format!("floor/{id}"), |b| {
+            b.iter(|| {
+                let r = next(&order, &mut i);
+                let input = black_box(r.input());
+                black_box(floor.get(&(input.host, input.path)).copied())
             });
         });
 
@@ -89,8 +110,7 @@ fn bench_lookups(c: &mut Criterion) {
         let mut i = 0;
         group.bench_function(format!("reference/{id}"), |b| {
             b.iter(|| {
-                let r = order[i % order.len()];
-                i += 1;
+                let r = next(&order, &mut i);
                 black_box(reference.route(black_box(&r.input())).ok().map(|m| m.rule))
             });
         });
@@ -127,6 +147,14 @@ fn router_group(c: &mut Criterion, name: &str, pick: fn(&Workload) -> Vec<&Reque
     group.finish();
 }
 
+/// The request at `i` in `order` (round and round), and `i` moved on.
+#[inline]
+fn next<'a>(order: &[&'a Request], i: &mut usize) -> &'a Request {
+    let r = order[*i % order.len()];
+    *i += 1;
+    r
+}
+
 /// One lookup per iteration, the requests taken in `order`, round and round.
 fn bench_router(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -137,8 +165,7 @@ fn bench_router(
     let mut i = 0;
     group.bench_function(name, |b| {
         b.iter(|| {
-            let r = order[i % order.len()];
-            i += 1;
+            let r = next(order, &mut i);
             black_box(
                 router
                     .route_input(black_box(&r.input()))
