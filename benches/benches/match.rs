@@ -11,10 +11,10 @@
 //! - `match/floor/{rules}x{hosts}`: the same requests looked up in a plain
 //!   `HashMap` keyed by their exact `(host, path)` and filled from the
 //!   requests themselves: one hash and (usually) one probe, no
-//!   normalisation, no precedence. Not a router (it knows the answers in advance), but the cost
-//!   on this machine of reading a request and one table slot at this size,
-//!   measured in the same run: the in-run floor the router's times are read
-//!   against.
+//!   normalisation, no precedence. Not a router (it knows the answers in
+//!   advance), but the cost on this machine of reading a request and one
+//!   table slot at this size, measured in the same run: the in-run floor
+//!   the router's times are read against.
 //! - `match_regex/router/{rules}x{hosts}`: requests that hit regex rules.
 //! - `match_warm/router/{rules}x{hosts}`: the `match/router` lookups, but
 //!   cycling through only 64 requests, so that the tables they touch stay in
