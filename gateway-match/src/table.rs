@@ -604,18 +604,9 @@ impl<T> HostIndex<T> {
     }
 
     /// Calls `f` on the values whose hostname matches `host` (normalised:
-    /// lower case, no port, no trailing dot), most specific first, until it
-    /// returns `Some`. Allocation-free; skips the maps that are empty.
-    #[cfg(test)]
-    pub(crate) fn find_map<'s, R>(
-        &'s self,
-        host: &str,
-        f: impl FnMut(&'s T) -> Option<R>,
-    ) -> Option<R> {
-        self.find_map_name(&HostName::new(host), f)
-    }
-
-    /// [`find_map`](Self::find_map) for a host already hashed.
+    /// lower case, no port, no trailing dot, hashed), most specific first,
+    /// until it returns `Some`. Allocation-free; skips the maps that are
+    /// empty.
     #[inline]
     pub(crate) fn find_map_name<'s, R>(
         &'s self,
@@ -626,13 +617,8 @@ impl<T> HostIndex<T> {
             .find_map_name(host, |i| self.values.get(i as usize).and_then(&mut f))
     }
 
-    /// The most specific value whose hostname matches `host`.
-    #[cfg(test)]
-    pub(crate) fn best(&self, host: &str) -> Option<&T> {
-        self.find_map(host, Some)
-    }
-
-    /// [`best`](Self::best) for a host already hashed.
+    /// The most specific value whose hostname matches `host` (normalised
+    /// and hashed).
     #[inline]
     pub(crate) fn best_name(&self, host: &HostName<'_>) -> Option<&T> {
         self.find_map_name(host, Some)
@@ -1465,6 +1451,19 @@ mod tests {
             index.insert_first(&HostKey::of(*k), i);
         }
         index
+    }
+
+    impl<T> HostIndex<T> {
+        /// [`find_map_name`](Self::find_map_name) for a host not yet
+        /// hashed.
+        fn find_map<'s, R>(&'s self, host: &str, f: impl FnMut(&'s T) -> Option<R>) -> Option<R> {
+            self.find_map_name(&HostName::new(host), f)
+        }
+
+        /// [`best_name`](Self::best_name) for a host not yet hashed.
+        fn best(&self, host: &str) -> Option<&T> {
+            self.find_map(host, Some)
+        }
     }
 
     #[test]
