@@ -322,6 +322,27 @@ fn unresolved_mirror_targets_are_left_out() {
 }
 
 #[test]
+fn backend_ref_mirrors_belong_to_their_backend_and_are_taken_as_written_without_a_view() {
+    let r = router(&[&http(
+        "ns/r",
+        r#"{"rules": [{"backendRefs": [
+            {"name": "a", "port": 80, "filters": [
+                {"type": "RequestHeaderModifier", "requestHeaderModifier": {"set": [{"name": "x", "value": "1"}]}},
+                {"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "copy-a", "port": 80}, "percent": 40}}]},
+            {"name": "b", "port": 80}]}]}"#,
+    )]);
+    let request = req("h", "/");
+    let m = r.route_input(&request.input()).expect("the rule matches");
+    let a: Vec<_> = m
+        .backend_mirrors(0)
+        .map(|(t, percent)| (t.namespace.as_str(), t.name.as_str(), percent))
+        .collect();
+    // Filter 1 of backendRef 0, in the route's namespace.
+    assert_eq!(a, [("ns", "copy-a", 40.0)]);
+    assert_eq!(m.backend_mirrors(1).count(), 0);
+}
+
+#[test]
 fn backend_filters_apply_only_to_their_backend_after_rule_filters() {
     let r = router(&[&http(
         "r",
