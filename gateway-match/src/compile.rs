@@ -280,20 +280,25 @@ fn push_backend_filters(lists: &mut Vec<FilterList>, bi: usize, list: FilterList
 /// The record of a compiled rule (HTTP or gRPC) at `(listener, route
 /// position, rule index)`, without timeouts or retries: its backend filter
 /// lists padded to one per backendRef when any is non-empty (see
-/// [`push_backend_filters`]), and its routing as written when the view gave
+/// [`push_backend_filters`]), the targets of its backendRef-level mirrors
+/// (see [`backend_mirror`]), and its routing as written when the view gave
 /// none.
 fn rule_record(
     (li, pos, ri): (u32, usize, usize),
     attached: &AttachedRoute,
     rule: &impl RuleAsWritten,
-    backend_refs: usize,
     filters: FilterList,
     mut backend_filters: Vec<FilterList>,
-    backend_mirrors: Vec<(usize, usize, ResolvedBackend)>,
 ) -> Rule {
     if !backend_filters.is_empty() {
-        backend_filters.resize_with(backend_refs, FilterList::default);
+        backend_filters.resize_with(rule.backend_count(), FilterList::default);
     }
+    let backend_mirrors: Vec<_> = rule
+        .backend_mirror_targets()
+        .filter_map(|(bi, fi, object)| {
+            backend_mirror(attached, ri, bi, fi, object).map(|target| (bi, fi, target))
+        })
+        .collect();
     let synthesized = attached
         .rules
         .get(ri)
@@ -1051,7 +1056,6 @@ impl<'l> Compiler<'_, 'l> {
         };
         let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
         let mut backend_filters = Vec::new();
-        let mut backend_mirrors = Vec::new();
         for (bi, b) in backend_refs.iter().enumerate() {
             let bfield = || format!("{field}.backendRefs[{bi}].filters");
             let list = match b.filters.as_deref() {
@@ -1067,13 +1071,6 @@ impl<'l> Compiler<'_, 'l> {
                     bfield(),
                     "a RequestRedirect and a URLRewrite cannot both apply to a request (IncompatibleFilters)",
                 ));
-            }
-            for (fi, f) in b.filters.iter().flatten().enumerate() {
-                if let Some(m) = &f.request_mirror
-                    && let Some(target) = backend_mirror(attached, ri, bi, fi, &m.backend_ref)
-                {
-                    backend_mirrors.push((bi, fi, target));
-                }
             }
             push_backend_filters(&mut backend_filters, bi, list);
         }
@@ -1093,15 +1090,7 @@ impl<'l> Compiler<'_, 'l> {
             timeouts,
             #[cfg(feature = "experimental")]
             retry,
-            ..rule_record(
-                (li, pos, ri),
-                attached,
-                rule,
-                backend_refs.len(),
-                filters,
-                backend_filters,
-                backend_mirrors,
-            )
+            ..rule_record((li, pos, ri), attached, rule, filters, backend_filters)
         })
     }
 
@@ -1166,7 +1155,6 @@ impl<'l> Compiler<'_, 'l> {
         };
         let backend_refs = rule.backend_refs.as_deref().unwrap_or_default();
         let mut backend_filters = Vec::new();
-        let mut backend_mirrors = Vec::new();
         for (bi, b) in backend_refs.iter().enumerate() {
             let list = match b.filters.as_deref() {
                 Some(list) if !list.is_empty() => {
@@ -1177,13 +1165,6 @@ impl<'l> Compiler<'_, 'l> {
                 _ => FilterList::default(),
             };
             push_backend_filters(&mut backend_filters, bi, list);
-            for (fi, f) in b.filters.iter().flatten().enumerate() {
-                if let Some(m) = &f.request_mirror
-                    && let Some(target) = backend_mirror(attached, ri, bi, fi, &m.backend_ref)
-                {
-                    backend_mirrors.push((bi, fi, target));
-                }
-            }
         }
         self.matches = compiled;
         if !errors.is_empty() {
@@ -1193,10 +1174,8 @@ impl<'l> Compiler<'_, 'l> {
             (li, pos, ri),
             attached,
             rule,
-            backend_refs.len(),
             filters,
             backend_filters,
-            backend_mirrors,
         ))
     }
 
@@ -1363,6 +1342,13 @@ trait RuleAsWritten {
     /// The target of the `RequestMirror` filter at `index` of the rule's
     /// filters, if that filter is one.
     fn mirror_target(&self, index: usize) -> Option<&BackendObjectReference>;
+    /// How many backendRefs the rule has.
+    fn backend_count(&self) -> usize;
+    /// `(backendRef index, filter index, target)` of every `RequestMirror`
+    /// filter on a backendRef, in order.
+    fn backend_mirror_targets(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, &BackendObjectReference)>;
 }
 
 /// Implements [`RuleAsWritten`] for a rule type whose backendRefs and
@@ -1380,6 +1366,28 @@ macro_rules! rule_as_written {
             fn mirror_target(&self, index: usize) -> Option<&BackendObjectReference> {
                 let filter = self.filters.as_deref()?.get(index)?;
                 filter.request_mirror.as_ref().map(|m| &m.backend_ref)
+            }
+
+            fn backend_count(&self) -> usize {
+                self.backend_refs.as_deref().map_or(0, <[_]>::len)
+            }
+
+            fn backend_mirror_targets(
+                &self,
+            ) -> impl Iterator<Item = (usize, usize, &BackendObjectReference)> {
+                self.backend_refs
+                    .iter()
+                    .flatten()
+                    .enumerate()
+                    .flat_map(|(bi, b)| {
+                        b.filters
+                            .iter()
+                            .flatten()
+                            .enumerate()
+                            .filter_map(move |(fi, f)| {
+                                f.request_mirror.as_ref().map(|m| (bi, fi, &m.backend_ref))
+                            })
+                    })
             }
         }
     };
