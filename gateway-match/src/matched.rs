@@ -359,14 +359,12 @@ impl<'r> Match<'r> {
         index: usize,
     ) -> impl Iterator<Item = (&'r ResolvedBackend, f64)> + 'r {
         let list = self.rule.backend_filters.get(index);
-        let rule = self.rule;
+        let this = *self;
         list.into_iter().flat_map(move |list| {
             list.ops.iter().filter_map(move |op| match op {
-                Op::Mirror { index: fi, percent } => rule
-                    .backend_mirrors
-                    .iter()
-                    .find(|(b, f, t)| *b == index && f == fi && t.invalid.is_none())
-                    .map(|(_, _, target)| (target, *percent)),
+                Op::Mirror { index: fi, percent } => this
+                    .backend_mirror_target(index, *fi)
+                    .map(|target| (target, *percent)),
                 _ => None,
             })
         })
